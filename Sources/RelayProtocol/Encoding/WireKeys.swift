@@ -1,0 +1,43 @@
+public import Foundation
+public import Sodium
+
+extension SigningPublicKey {
+    /// An Ed25519 key from wire bytes.
+    /// - Throws: ``WireError/Code/wrongLength`` unless 32 bytes.
+    public init(wire: Base64Bytes, field: String) throws(WireError) {
+        do { try self.init(rawRepresentation: wire.data) } catch {
+            throw WireError(.wrongLength, field: field, "must decode to \(Self.byteCount) bytes")
+        }
+    }
+}
+
+extension BoxPublicKey {
+    /// An X25519 key from wire bytes.
+    /// - Throws: ``WireError/Code/wrongLength`` unless 32 bytes.
+    public init(wire: Base64Bytes, field: String) throws(WireError) {
+        do { try self.init(rawRepresentation: wire.data) } catch {
+            throw WireError(.wrongLength, field: field, "must decode to \(Self.byteCount) bytes")
+        }
+    }
+}
+
+/// The JSON coders every part of POC Relay uses for wire bodies.
+public enum WireJSON {
+    /// A fresh encoder: sorted keys (stable bytes), no escaped slashes.
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// A fresh decoder.
+    public static func decoder() -> JSONDecoder { JSONDecoder() }
+
+    /// Encodes a wire value.
+    public static func encode(_ value: some Encodable) throws -> Data { try encoder().encode(value) }
+
+    /// Decodes a wire value.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try decoder().decode(type, from: data)
+    }
+}

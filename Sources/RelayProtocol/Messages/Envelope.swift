@@ -1,0 +1,155 @@
+public import Foundation
+public import Sodium
+
+/// A sealed message as the relay sees it (section 4.3): routing metadata,
+/// one wrapped content key per recipient, a key commitment and the
+/// ciphertext. Untrusted until opened with ``open(as:with:senderKey:)``.
+///
+/// Decoding is strict: canonical base64, exact key and commitment lengths, a
+/// valid id, no duplicate recipients. Whether `keys` names exactly the
+/// recipients is checked by ``validateForSubmission(limits:)`` (the relay) and
+/// by opening (a recipient), so that each can answer in its own terms.
+public struct Envelope: Hashable, Sendable, Codable {
+    public var v: Int
+    public var id: MessageID
+    public var from: POCID
+    public var to: [POCID]
+    public var urgency: Urgency
+    public var exercise: Bool
+    /// Each recipient's sealed-box-wrapped content key (80 bytes).
+    public var keys: [POCID: Data]
+    /// `SHA-256("POCRELAY-KC-V1\n" || K)`.
+    public var commitment: Data
+    /// `nonce (24) || XChaCha20-Poly1305 ciphertext of sig || inner`.
+    public var body: Data
+
+    /// Size of a wrapped content key: 32-byte key plus the sealed-box overhead.
+    public static let wrappedKeyByteCount = XChaCha20Poly1305.keyByteCount + SealedBox.overhead
+    /// The smallest possible body: a nonce and a tag.
+    public static let minimumBodyByteCount = XChaCha20Poly1305.nonceByteCount + XChaCha20Poly1305.tagByteCount
+
+    enum CodingKeys: String, CodingKey {
+        case v, id, from, to, urgency, exercise, keys, commitment, body
+    }
+
+    /// Creates an envelope from its parts (used by sealing and tests).
+    public init(
+        id: MessageID, from: POCID, to: [POCID], urgency: Urgency, exercise: Bool, keys: [POCID: Data],
+        commitment: Data, body: Data
+    ) {
+        self.v = 1
+        self.id = id
+        self.from = from
+        self.to = to
+        self.urgency = urgency
+        self.exercise = exercise
+        self.keys = keys
+        self.commitment = commitment
+        self.body = body
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        v = try c.decode(Int.self, forKey: .v)
+        guard v == 1 else { throw WireError(.unsupportedVersion, field: "v", "only version 1 is supported") }
+        id = try c.decode(MessageID.self, forKey: .id)
+        from = try c.decode(POCID.self, forKey: .from)
+        to = try c.decode([POCID].self, forKey: .to)
+        try Recipients.validate(to)
+        urgency = try c.decode(Urgency.self, forKey: .urgency)
+        exercise = try c.decode(Bool.self, forKey: .exercise)
+        var keys: [POCID: Data] = [:]
+        for (name, wrapped) in try c.decode([String: Base64Bytes].self, forKey: .keys) {
+            let recipient = try POCID(name, field: "keys")
+            guard wrapped.data.count == Self.wrappedKeyByteCount else {
+                throw WireError(.wrongLength, field: "keys.\(name)", "must decode to \(Self.wrappedKeyByteCount) bytes")
+            }
+            keys[recipient] = wrapped.data
+        }
+        self.keys = keys
+        commitment = try c.decode(Base64Bytes.self, forKey: .commitment).data
+        guard commitment.count == SHA256.byteCount else {
+            throw WireError(.wrongLength, field: "commitment", "must decode to \(SHA256.byteCount) bytes")
+        }
+        body = try c.decode(Base64Bytes.self, forKey: .body).data
+        guard body.count >= Self.minimumBodyByteCount else {
+            throw WireError(.wrongLength, field: "body", "is shorter than a nonce and an authentication tag")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(v, forKey: .v)
+        try c.encode(id, forKey: .id)
+        try c.encode(from, forKey: .from)
+        try c.encode(to, forKey: .to)
+        try c.encode(urgency, forKey: .urgency)
+        try c.encode(exercise, forKey: .exercise)
+        try c.encode(
+            Dictionary(uniqueKeysWithValues: keys.map { ($0.key.rawValue, Base64Bytes($0.value)) }), forKey: .keys)
+        try c.encode(Base64Bytes(commitment), forKey: .commitment)
+        try c.encode(Base64Bytes(body), forKey: .body)
+    }
+
+    /// Parses envelope JSON strictly.
+    public static func parse(_ json: Data) throws -> Envelope { try WireJSON.decode(Envelope.self, from: json) }
+
+    /// The associated data of section 4.2 step 4, binding the header to the body.
+    public var associatedData: Data {
+        Self.associatedData(id: id, from: from, urgency: urgency, exercise: exercise, to: to)
+    }
+
+    /// `"POCRELAY-ENV-V1\n" || id || "\n" || from || "\n" || urgency || "\n" ||
+    /// ("1"|"0") || "\n" || join(sorted(to), ",")`.
+    public static func associatedData(id: MessageID, from: POCID, urgency: Urgency, exercise: Bool, to: [POCID]) -> Data {
+        DomainSeparation.statement(
+            DomainSeparation.envelope,
+            [id.rawValue, from.rawValue, urgency.rawValue, exercise ? "1" : "0",
+             to.sorted().map(\.rawValue).joined(separator: ",")])
+    }
+
+    /// The commitment to content key `key`: `SHA-256("POCRELAY-KC-V1\n" || K)`.
+    public static func commitment(to key: SecretBytes) -> Data {
+        var hasher = SHA256()
+        hasher.update(DomainSeparation.keyCommitment)
+        hasher.update(key)
+        return hasher.finalize()
+    }
+
+    /// The relay's checks of section 5 (`POST /v1/messages`) that need no
+    /// directory: `keys` names exactly the recipients, and the limits hold.
+    /// - Throws: ``WireError/Code/keysDoNotMatchRecipients`` (400) or
+    ///   ``WireError/Code/tooLarge`` (413).
+    public func validateForSubmission(limits: ProtocolLimits) throws(WireError) {
+        guard to.count <= limits.maxRecipients else {
+            throw WireError(.tooLarge, field: "to", "names \(to.count) recipients; the limit is \(limits.maxRecipients)")
+        }
+        guard body.count <= limits.maxBodyBytes else {
+            throw WireError(.tooLarge, field: "body", "is \(body.count) bytes after base64 decoding; the limit is \(limits.maxBodyBytes)")
+        }
+        guard Set(keys.keys) == Set(to) else {
+            throw WireError(.keysDoNotMatchRecipients, field: "keys", "must hold one wrapped key for each recipient in to, and no other")
+        }
+    }
+}
+
+/// The size limits of section 8.
+public struct ProtocolLimits: Hashable, Sendable, Codable {
+    /// Largest message body after base64 decoding (default 1 MiB).
+    public var maxBodyBytes: Int
+    /// Most recipients per envelope (default 512).
+    public var maxRecipients: Int
+
+    enum CodingKeys: String, CodingKey {
+        case maxBodyBytes = "max_body_bytes", maxRecipients = "max_recipients"
+    }
+
+    /// The defaults of section 8.
+    public static let defaults = ProtocolLimits(maxBodyBytes: 1 << 20, maxRecipients: 512)
+
+    /// Creates limits.
+    public init(maxBodyBytes: Int, maxRecipients: Int) {
+        self.maxBodyBytes = maxBodyBytes
+        self.maxRecipients = maxRecipients
+    }
+}
