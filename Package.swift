@@ -19,7 +19,7 @@ let package = Package(
         .executable(name: "relay-benchmarks", targets: ["RelayBenchmarks"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0")
     ],
     targets: [
         // libsodium 1.0.18 from the system (Debian: libsodium-dev).

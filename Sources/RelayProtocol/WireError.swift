@@ -56,6 +56,12 @@ public struct WireError: Error, Hashable, CustomStringConvertible, Sendable {
 
     public var description: String { "\(field): \(reason)" }
 
+    /// The same error, naming the JSON field at `codingPath` (computed only on
+    /// failure: decoding stays cheap).
+    func at(_ codingPath: [any CodingKey]) -> WireError {
+        WireError(code, field: codingPath.map(\.stringValue).joined(separator: "."), reason)
+    }
+
     public static func == (lhs: WireError, rhs: WireError) -> Bool { lhs.code == rhs.code }
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }

@@ -1,5 +1,5 @@
-public import Foundation
 internal import CSodium
+public import Foundation
 
 /// An X25519 public key (32 bytes): what senders wrap content keys to.
 public struct BoxPublicKey: Hashable, Sendable {

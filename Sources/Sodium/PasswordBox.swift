@@ -1,5 +1,5 @@
-public import Foundation
 internal import CSodium
+public import Foundation
 
 /// Argon2id cost parameters for ``PasswordBox``.
 public struct PasswordHashLimits: Hashable, Sendable {

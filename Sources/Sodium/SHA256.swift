@@ -1,5 +1,5 @@
-public import Foundation
 internal import CSodium
+public import Foundation
 
 /// SHA-256 (`crypto_hash_sha256`), one-shot or incremental.
 ///

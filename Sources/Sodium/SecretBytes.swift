@@ -1,5 +1,5 @@
-public import Foundation
 internal import CSodium
+public import Foundation
 
 /// Secret material (private keys, content keys, passphrases) that is zeroed
 /// with `sodium_memzero` when the last reference goes away.

@@ -1,5 +1,5 @@
-public import Foundation
 internal import CSodium
+public import Foundation
 
 /// An Ed25519 public key (32 bytes): verifies detached signatures.
 public struct SigningPublicKey: Hashable, Sendable {

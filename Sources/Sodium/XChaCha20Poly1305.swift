@@ -1,5 +1,5 @@
-public import Foundation
 internal import CSodium
+public import Foundation
 
 /// XChaCha20-Poly1305 IETF authenticated encryption with associated data
 /// (`crypto_aead_xchacha20poly1305_ietf_*`).

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import RelayProtocol
 import Sodium
+import Testing
 
 /// `protocol-v1.json`: vectors made with PyNaCl, an independent libsodium binding.
 struct ProtocolVectors: Decodable {
@@ -81,7 +81,6 @@ struct ProtocolVectors: Decodable {
         try Envelope.parse(WireJSON.encode(json))
     }
 }
-
 
 enum VectorError: Error { case missing(String) }
 

@@ -53,8 +53,11 @@ struct VectorTests {
         let deu = try v.identity("DEU-TEC-1")
         let signature = Receipt.sign(messageID: envelope.id, recipient: try deu.pocID, body: envelope.body, identity: try deu.signingKeyPair)
         #expect(StrictBase64.encode(signature) == v.valid_message.receipt_signature_DEU)
-        #expect(Receipt.isValid(signature, messageID: envelope.id, recipient: try deu.pocID, body: envelope.body, key: try deu.signingKeyPair.publicKey))
-        #expect(!Receipt.isValid(signature, messageID: envelope.id, recipient: try POCID("KOR-TEC-1"), body: envelope.body, key: try deu.signingKeyPair.publicKey))
+        #expect(
+            Receipt.isValid(signature, messageID: envelope.id, recipient: try deu.pocID, body: envelope.body, key: try deu.signingKeyPair.publicKey))
+        #expect(
+            !Receipt.isValid(
+                signature, messageID: envelope.id, recipient: try POCID("KOR-TEC-1"), body: envelope.body, key: try deu.signingKeyPair.publicKey))
     }
 
     /// The failure each invalid vector must produce, keyed by its description.
@@ -97,7 +100,8 @@ struct VectorTests {
         let challenge = try b64(v.auth.challenge)
         let bytes = AuthProof.signedBytes(relayID: try #require(v.relay.relay_id), pocID: try fra.pocID, challenge: challenge)
         #expect(bytes == Data(v.auth.signed_utf8.utf8))
-        let signature = AuthProof.sign(relayID: try #require(v.relay.relay_id), pocID: try fra.pocID, challenge: challenge, identity: try fra.signingKeyPair)
+        let signature = AuthProof.sign(
+            relayID: try #require(v.relay.relay_id), pocID: try fra.pocID, challenge: challenge, identity: try fra.signingKeyPair)
         #expect(StrictBase64.encode(signature) == v.auth.signature)
     }
 

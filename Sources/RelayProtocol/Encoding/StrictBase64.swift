@@ -38,8 +38,7 @@ public struct Base64Bytes: Hashable, Sendable, Codable, CustomStringConvertible 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        let field = decoder.codingPath.map(\.stringValue).joined(separator: ".")
-        self.data = try StrictBase64.decode(text, field: field)
+        do { self.data = try StrictBase64.decode(text, field: "") } catch { throw error.at(decoder.codingPath) }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -60,7 +60,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        try self.init(parsing: text, field: decoder.codingPath.map(\.stringValue).joined(separator: "."))
+        do { try self.init(parsing: text) } catch { throw error.at(decoder.codingPath) }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -51,7 +51,7 @@ extension Envelope {
         let signed = try Self.verifySigned(Data(plaintext), senderKey: senderKey, id: id)
         let inner = signed.inner
         guard inner.id == id, inner.from == from, inner.urgency == urgency, inner.exercise == exercise,
-            inner.to.sorted() == to.sorted()
+            inner.to.count == to.count, Set(inner.to) == Set(to)  // both free of duplicates
         else {
             throw OpenFailure(.envelopeMismatch, "the signed content of message \(id) disagrees with its envelope")
         }

@@ -54,7 +54,7 @@ public struct Envelope: Hashable, Sendable, Codable {
         guard v == 1 else { throw WireError(.unsupportedVersion, field: "v", "only version 1 is supported") }
         id = try c.decode(MessageID.self, forKey: .id)
         from = try c.decode(POCID.self, forKey: .from)
-        to = try c.decode([POCID].self, forKey: .to)
+        to = try POCID.list(c.decode([String].self, forKey: .to), field: "to")
         try Recipients.validate(to)
         urgency = try c.decode(Urgency.self, forKey: .urgency)
         exercise = try c.decode(Bool.self, forKey: .exercise)
@@ -104,8 +104,10 @@ public struct Envelope: Hashable, Sendable, Codable {
     public static func associatedData(id: MessageID, from: POCID, urgency: Urgency, exercise: Bool, to: [POCID]) -> Data {
         DomainSeparation.statement(
             DomainSeparation.envelope,
-            [id.rawValue, from.rawValue, urgency.rawValue, exercise ? "1" : "0",
-             to.sorted().map(\.rawValue).joined(separator: ",")])
+            [
+                id.rawValue, from.rawValue, urgency.rawValue, exercise ? "1" : "0",
+                to.sorted().map(\.rawValue).joined(separator: ","),
+            ])
     }
 
     /// The commitment to content key `key`: `SHA-256("POCRELAY-KC-V1\n" || K)`.

@@ -91,7 +91,7 @@ public struct InnerMessage: Hashable, Sendable, Codable {
         guard v == 1 else { throw WireError(.unsupportedVersion, field: "v", "only version 1 is supported") }
         id = try c.decode(MessageID.self, forKey: .id)
         from = try c.decode(POCID.self, forKey: .from)
-        to = try c.decode([POCID].self, forKey: .to)
+        to = try POCID.list(c.decode([String].self, forKey: .to), field: "to")
         sentAt = try c.decode(Timestamp.self, forKey: .sentAt)
         urgency = try c.decode(Urgency.self, forKey: .urgency)
         exercise = try c.decode(Bool.self, forKey: .exercise)

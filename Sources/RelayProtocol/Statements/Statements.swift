@@ -138,7 +138,8 @@ public enum DirectorySignature {
         var out = DomainSeparation.directory
         out.append(Data("\(version)\n".utf8))
         for line in lines.sorted(by: { $0.pocID < $1.pocID }) {
-            let text = "\(line.pocID.rawValue) \(StrictBase64.encode(line.signingKey.rawRepresentation)) \(StrictBase64.encode(line.boxKey.rawRepresentation))\n"
+            let text =
+                "\(line.pocID.rawValue) \(StrictBase64.encode(line.signingKey.rawRepresentation)) \(StrictBase64.encode(line.boxKey.rawRepresentation))\n"
             out.append(Data(text.utf8))
         }
         return out
