@@ -1,0 +1,127 @@
+public import Foundation
+
+/// An envelope the server has checked and wants stored.
+public struct NewEnvelope: Sendable, Hashable {
+    /// The message id (32 lowercase hex digits, checked by the server).
+    public var id: String
+    /// The sender's POC id.
+    public var sender: String
+    /// `flash`, `immediate`, `priority` or `routine`; the store derives the rank
+    /// from it (see ``RelayStore/urgencyRanks``).
+    public var urgency: String
+    /// Whether this is simulation-exercise traffic.
+    public var exercise: Bool
+    /// The 32-byte key commitment.
+    public var commitment: Data
+    /// The ciphertext body.
+    public var body: Data
+    /// SHA-256 of the canonical envelope, computed by the server: two
+    /// submissions with one id are the same envelope exactly when hashes match.
+    public var envelopeHash: Data
+    /// Each recipient's POC id and its 80-byte sealed content key.
+    public var wrappedKeys: [String: Data]
+    /// When the body expires and is deleted even without receipts.
+    public var expiresAt: Date
+
+    /// Creates an envelope to store.
+    ///
+    /// - Parameters:
+    ///   - id: The message id.
+    ///   - sender: The sender's POC id.
+    ///   - urgency: `flash`, `immediate`, `priority` or `routine`.
+    ///   - exercise: Whether this is exercise traffic.
+    ///   - commitment: The key commitment.
+    ///   - body: The ciphertext body.
+    ///   - envelopeHash: SHA-256 of the canonical envelope.
+    ///   - wrappedKeys: Recipient POC id to wrapped key; at least one.
+    ///   - expiresAt: When the body expires.
+    public init(
+        id: String, sender: String, urgency: String, exercise: Bool, commitment: Data, body: Data,
+        envelopeHash: Data, wrappedKeys: [String: Data], expiresAt: Date
+    ) {
+        self.id = id
+        self.sender = sender
+        self.urgency = urgency
+        self.exercise = exercise
+        self.commitment = commitment
+        self.body = body
+        self.envelopeHash = envelopeHash
+        self.wrappedKeys = wrappedKeys
+        self.expiresAt = expiresAt
+    }
+}
+
+/// What became of a submitted envelope.
+public enum SubmitOutcome: Sendable, Hashable {
+    /// Stored and committed now (answer 201).
+    case accepted(acceptedAt: Date)
+    /// The same envelope (same id and hash) was stored before (answer 200 with the first time).
+    case duplicate(acceptedAt: Date)
+    /// Another envelope with this id was stored before (answer 409).
+    case conflict
+    /// Refused by the schema: unknown urgency, no recipient, or a sender or
+    /// recipient that is not a known POC (the server should have refused it first).
+    case invalid
+}
+
+/// One message waiting in a recipient's inbox.
+public struct InboxItem: Sendable, Hashable {
+    /// The message id.
+    public let id: String
+    /// The sender's POC id.
+    public let from: String
+    /// Every recipient of the message, sorted in byte order.
+    public let to: [String]
+    /// The urgency name.
+    public let urgency: String
+    /// Whether this is exercise traffic.
+    public let exercise: Bool
+    /// When the relay accepted it.
+    public let acceptedAt: Date
+    /// This recipient's sealed content key.
+    public let wrappedKey: Data
+    /// The key commitment.
+    public let commitment: Data
+    /// The ciphertext body.
+    public let body: Data
+}
+
+/// What became of a receipt.
+public enum ReceiptOutcome: Sendable, Hashable {
+    /// Recorded now.
+    case recorded
+    /// A receipt of this recipient was already recorded; the first one is kept.
+    case alreadyRecorded
+    /// Unknown message, or the caller is not one of its recipients (one answer for both).
+    case notFound
+}
+
+/// One recipient's delivery state, for the sender's status view.
+public struct DeliveryStatus: Sendable, Hashable {
+    /// The recipient's POC id.
+    public let pocID: String
+    /// When the recipient first fetched the message, if it did.
+    public let fetchedAt: Date?
+    /// When its receipt was recorded, if it was.
+    public let receiptAt: Date?
+    /// The recipient's receipt signature, if any.
+    public let receiptSignature: Data?
+}
+
+/// The routing metadata and delivery state of one message.
+public struct MessageStatus: Sendable, Hashable {
+    /// The message id.
+    public let id: String
+    /// The sender's POC id.
+    public let sender: String
+    /// When the relay accepted it.
+    public let acceptedAt: Date
+    /// The urgency name.
+    public let urgency: String
+    /// Whether this is exercise traffic.
+    public let exercise: Bool
+    /// When the body was deleted (all receipts in, or expired), if it was.
+    public let bodyDeletedAt: Date?
+    /// Every recipient, sorted by POC id in byte order.
+    public let recipients: [DeliveryStatus]
+}

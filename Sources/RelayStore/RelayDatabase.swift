@@ -1,0 +1,196 @@
+internal import Foundation
+internal import GRDB
+
+/// The relay server's persistent store: one SQLite file in WAL mode.
+///
+/// The store never sees plaintext (message bodies are ciphertext) and never
+/// sees bearer or invite tokens (the server passes their hashes). Every
+/// operation is one transaction; every data operation is `async` and runs on
+/// GRDB's own dispatch queues, so no cooperative thread waits on a disk sync.
+/// Times are stored as whole Unix seconds: a `Date` passed in is rounded down
+/// to the second.
+///
+/// ```swift
+/// let store = try RelayStore(path: "/var/lib/poc-relay/relay.sqlite")
+/// let version = try await store.directoryVersion()
+/// ```
+///
+/// `Sendable` without `@unchecked`: the only stored property is a GRDB
+/// `DatabasePool`, which GRDB declares `Sendable` (it serialises writes on one
+/// connection and hands each read a connection of its own).
+public final class RelayStore: Sendable {
+    /// The one pool of this file (GRDB: one `DatabasePool` per file).
+    let pool: DatabasePool
+
+    /// The identifiers of every migration this binary knows, in order.
+    public static var knownMigrations: [String] { Migrations.migrator.migrations }
+
+    /// Opens (creating if needed) the store at a file path and migrates it.
+    ///
+    /// The connection settings: statement arguments never appear in errors,
+    /// foreign keys on, a 5 s busy timeout, WAL, and `synchronous = FULL` on
+    /// the writer so that a committed transaction survives a power cut.
+    ///
+    /// - Parameters:
+    ///   - path: The SQLite file path.
+    /// - Throws: ``StoreError`` with code ``StoreError/Code/storeNewerThanBinary``
+    ///   if a newer binary migrated the file, ``StoreError/Code/corrupt`` if the
+    ///   file is not an SQLite database, ``StoreError/Code/database`` otherwise.
+    public init(path: String) throws {
+        var config = Configuration()
+        config.publicStatementArguments = false  // never change: keeps bound values out of errors
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(5)
+        config.label = "RelayStore"
+        // Runs on every connection GRDB opens. On the writer GRDB then enables
+        // WAL and resets synchronous to NORMAL, which the explicit pragma below
+        // undoes; keeping it here too means no connection ever starts at NORMAL.
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw StoreError.wrapping(error)
+        }
+        do {
+            // A DatabasePool has a single writer connection for its whole life,
+            // so setting the pragma once here covers every write.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            let superseded = try pool.read { db in
+                try Migrations.migrator.hasBeenSuperseded(db)
+            }
+            guard !superseded else {
+                throw StoreError(
+                    .storeNewerThanBinary,
+                    reason: "the store holds migrations this binary does not know; use a newer binary")
+            }
+            try Migrations.migrator.migrate(pool)
+        } catch {
+            try? pool.close()
+            throw StoreError.wrapping(error)
+        }
+        self.pool = pool
+    }
+
+    /// Closes every connection. Any later call throws.
+    ///
+    /// - Throws: ``StoreError`` if a connection cannot be closed (it is still in use).
+    public func close() throws {
+        do {
+            try pool.close()
+        } catch {
+            throw StoreError.wrapping(error)
+        }
+    }
+
+    /// The writer connection's `PRAGMA synchronous` value: 2 means FULL.
+    ///
+    /// - Throws: ``StoreError`` on a database failure.
+    public func synchronousMode() async throws -> Int {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            }
+        } catch {
+            throw StoreError.wrapping(error)
+        }
+    }
+
+    /// The migrations applied to this file, in order (for example `["v1"]`).
+    ///
+    /// - Throws: ``StoreError`` on a database failure.
+    public func appliedMigrations() async throws -> [String] {
+        try await read { db in try Migrations.migrator.appliedMigrations(db) }
+    }
+
+    /// Runs SQLite's `integrity_check` and `foreign_key_check`.
+    ///
+    /// - Returns: `"ok"` when both pass, otherwise their findings, one a line.
+    /// - Throws: ``StoreError`` on a database failure.
+    public func integrityCheck() async throws -> String {
+        try await read { db in
+            var findings = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            if findings == ["ok"] { findings = [] }
+            let violations = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
+            for row in violations {
+                let table: String = row[0]
+                let parent: String = row[2]
+                findings.append("foreign key violation: a row of \(table) refers to a missing row of \(parent)")
+            }
+            return findings.isEmpty ? "ok" : findings.joined(separator: "\n")
+        }
+    }
+
+    /// Copies the whole store, online, into a new SQLite file.
+    ///
+    /// Writers may go on meanwhile; the copy is one consistent snapshot.
+    ///
+    /// - Parameters:
+    ///   - path: Where to write the copy; no file may exist there yet.
+    /// - Throws: ``StoreError`` with code ``StoreError/Code/invalidArgument`` if
+    ///   a file exists at `path`, or on a database failure.
+    public func backup(to path: String) async throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(.invalidArgument, reason: "the backup target file exists already")
+        }
+        do {
+            let destination = try DatabaseQueue(path: path)
+            try await pool.read { db in
+                try destination.writeWithoutTransaction { destinationDB in
+                    try db.backup(to: destinationDB)
+                }
+            }
+            try destination.close()
+        } catch {
+            throw StoreError.wrapping(error)
+        }
+    }
+}
+
+extension RelayStore {
+    /// Runs `updates` in one write transaction; GRDB errors become ``StoreError``.
+    func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(updates)
+        } catch {
+            throw StoreError.wrapping(error)
+        }
+    }
+
+    /// Runs `value` in one read transaction (a snapshot); GRDB errors become ``StoreError``.
+    func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(value)
+        } catch {
+            throw StoreError.wrapping(error)
+        }
+    }
+
+    /// Adds one to the directory version (inside the caller's transaction).
+    static func bumpDirectoryVersion(_ db: Database) throws {
+        try db.execute(
+            sql: "UPDATE meta SET value = value + 1 WHERE key = ?",
+            arguments: [Migrations.directoryVersionKey])
+        guard db.changesCount == 1 else {
+            throw StoreError(.corrupt, reason: "the directory version counter is missing")
+        }
+    }
+}
+
+extension RelayStore {
+    /// Test hook: runs raw SQL (no arguments) on the writer, outside of a
+    /// transaction, to simulate what the API cannot produce (a store migrated
+    /// by a newer binary, a broken foreign key). Internal, so only
+    /// `@testable import` reaches it.
+    func executeForTesting(sql: String) async throws {
+        do {
+            try await pool.writeWithoutTransaction { db in try db.execute(sql: sql) }
+        } catch {
+            throw StoreError.wrapping(error)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+public import Foundation
+internal import GRDB
+
+extension RelayStore {
+    /// The inbox order of each urgency: lower is more urgent.
+    public static let urgencyRanks: [String: Int] = ["flash": 0, "immediate": 1, "priority": 2, "routine": 3]
+
+    /// Stores one envelope in its own transaction. When this returns
+    /// `.accepted`, the envelope is committed with `synchronous = FULL`.
+    ///
+    /// - Parameters:
+    ///   - envelope: The envelope, already checked by the server.
+    ///   - now: The acceptance time (stored to the second).
+    /// - Returns: `.accepted`, `.duplicate`, `.conflict` or `.invalid`.
+    /// - Throws: ``StoreError`` on a database failure (nothing stored).
+    public func submit(envelope: NewEnvelope, now: Date) async throws -> SubmitOutcome {
+        try await submit(batch: [envelope], now: now)[0]
+    }
+
+    /// Stores several envelopes in ONE transaction (group commit: one disk
+    /// sync for all). Each item is independent: a conflict or invalid item
+    /// does not affect the others; two items with one id behave as if
+    /// submitted one after the other.
+    ///
+    /// - Parameters:
+    ///   - batch: The envelopes, already checked by the server.
+    ///   - now: The acceptance time of every accepted item (stored to the second).
+    /// - Returns: One outcome per item, in order.
+    /// - Throws: ``StoreError`` on a database failure (then nothing is stored).
+    public func submit(batch: [NewEnvelope], now: Date) async throws -> [SubmitOutcome] {
+        try await write { db in
+            try batch.map { try Self.submitOne(db, $0, now: now.unixSeconds) }
+        }
+    }
+
+    /// One item of a batch, inside the caller's transaction, in its own savepoint.
+    private static func submitOne(_ db: Database, _ envelope: NewEnvelope, now t: Int64) throws -> SubmitOutcome {
+        if let row = try Row.fetchOne(
+            db, sql: "SELECT envelope_hash, accepted_at FROM envelopes WHERE id = ?", arguments: [envelope.id])
+        {
+            let storedHash: Data = row["envelope_hash"]
+            return storedHash == envelope.envelopeHash
+                ? .duplicate(acceptedAt: Date(unixSeconds: row["accepted_at"])) : .conflict
+        }
+        guard let rank = urgencyRanks[envelope.urgency], !envelope.wrappedKeys.isEmpty else {
+            return .invalid
+        }
+        do {
+            try db.inSavepoint {
+                try db.execute(
+                    sql: """
+                        INSERT INTO envelopes (id, sender, urgency, urgency_rank, exercise, commitment, body,
+                            body_size, envelope_hash, accepted_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        envelope.id, envelope.sender, envelope.urgency, rank, envelope.exercise,
+                        envelope.commitment, envelope.body, envelope.body.count, envelope.envelopeHash,
+                        t, envelope.expiresAt.unixSeconds,
+                    ])
+                for (recipient, key) in envelope.wrappedKeys {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO deliveries (message_id, recipient, urgency_rank, accepted_at, wrapped_key)
+                            VALUES (?, ?, ?, ?, ?)
+                            """,
+                        arguments: [envelope.id, recipient, rank, t, key])
+                }
+                return .commit
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            return .invalid
+        }
+        return .accepted(acceptedAt: Date(unixSeconds: t))
+    }
+
+    /// The recipient's waiting messages: no receipt yet and body still on the
+    /// relay; most urgent first, then oldest first, then by id. Marks each
+    /// returned delivery as fetched (the first fetch time is kept).
+    ///
+    /// - Parameters:
+    ///   - recipient: The caller's POC id.
+    ///   - limit: At most this many messages.
+    ///   - now: The fetch time recorded on first fetch.
+    /// - Throws: ``StoreError`` on a database failure.
+    public func inbox(recipient: String, limit: Int, now: Date) async throws -> [InboxItem] {
+        try await write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.id, e.sender, e.urgency, e.exercise, e.accepted_at, d.wrapped_key,
+                        e.commitment, e.body
+                    FROM deliveries d JOIN envelopes e ON e.id = d.message_id
+                    WHERE d.recipient = ? AND d.receipt_at IS NULL
+                        AND d.wrapped_key IS NOT NULL AND e.body IS NOT NULL
+                    ORDER BY d.urgency_rank, d.accepted_at, d.message_id
+                    LIMIT ?
+                    """,
+                arguments: [recipient, max(0, limit)])
+            return try rows.map { row in
+                let id: String = row["id"]
+                try db.execute(
+                    sql: """
+                        UPDATE deliveries SET fetched_at = ?
+                        WHERE message_id = ? AND recipient = ? AND fetched_at IS NULL
+                        """,
+                    arguments: [now.unixSeconds, id, recipient])
+                return InboxItem(
+                    id: id, from: row["sender"], to: try Self.recipients(db, messageID: id),
+                    urgency: row["urgency"], exercise: row["exercise"],
+                    acceptedAt: Date(unixSeconds: row["accepted_at"]), wrappedKey: row["wrapped_key"],
+                    commitment: row["commitment"], body: row["body"])
+            }
+        }
+    }
+
+    /// Whether the recipient has at least one message waiting (a cheap read
+    /// for long polling).
+    ///
+    /// - Parameters:
+    ///   - recipient: The caller's POC id.
+    /// - Throws: ``StoreError`` on a database failure.
+    public func hasWaitingMessages(recipient: String) async throws -> Bool {
+        try await read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM deliveries d JOIN envelopes e ON e.id = d.message_id
+                        WHERE d.recipient = ? AND d.receipt_at IS NULL
+                            AND d.wrapped_key IS NOT NULL AND e.body IS NOT NULL)
+                    """,
+                arguments: [recipient]) ?? false
+        }
+    }
+
+    /// The recipients of a message, sorted in byte order (inside the caller's transaction).
+    static func recipients(_ db: Database, messageID: String) throws -> [String] {
+        try String.fetchAll(
+            db, sql: "SELECT recipient FROM deliveries WHERE message_id = ? ORDER BY recipient",
+            arguments: [messageID])
+    }
+}
