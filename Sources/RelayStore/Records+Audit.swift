@@ -40,7 +40,7 @@ public struct UndeliveredMessage: Sendable, Hashable {
 }
 
 /// The delivery audit (PROTOCOL.md section 7).
-public struct DeliveryAudit: Sendable, Hashable {
+public struct DeliveryAuditRecord: Sendable, Hashable {
     /// One row per (urgency, exercise) present, most urgent first, real traffic before exercise.
     public let byUrgency: [UrgencyAudit]
     /// Overdue messages, oldest first.

@@ -109,7 +109,7 @@ public struct DeliveryStatus: Sendable, Hashable {
 }
 
 /// The routing metadata and delivery state of one message.
-public struct MessageStatus: Sendable, Hashable {
+public struct MessageStatusRecord: Sendable, Hashable {
     /// The message id.
     public let id: String
     /// The sender's POC id.

@@ -44,7 +44,7 @@ public struct PingRecord: Sendable, Hashable {
 
 /// A ping's state in the audit: `answered` (on time), `late` (answered after
 /// the deadline), `missed` (no answer, deadline passed) or `pending`.
-public enum PingStatus: String, Sendable, Hashable {
+public enum PingState: String, Sendable, Hashable {
     /// Not answered and the deadline has not passed (`now <= deadline`).
     case pending
     /// Answered at or before the deadline.
@@ -81,11 +81,11 @@ public enum PingAnswerOutcome: Sendable, Hashable {
 }
 
 /// A POC's most recent ping, for the directory's `last_ping`.
-public struct LastPing: Sendable, Hashable {
+public struct LastPingRecord: Sendable, Hashable {
     /// The campaign it belongs to.
     public let campaignID: String
     /// Its status now.
-    public let status: PingStatus
+    public let status: PingState
     /// When it was issued.
     public let issuedAt: Date
     /// Its deadline.
@@ -105,7 +105,7 @@ public struct PingAuditEntry: Sendable, Hashable {
     /// The POC's role.
     public let role: String
     /// The ping's status now.
-    public let status: PingStatus
+    public let status: PingState
     /// When it was answered, if it was.
     public let answeredAt: Date?
 }
@@ -123,7 +123,7 @@ public struct CampaignAudit: Sendable, Hashable {
 }
 
 /// A state to follow up with its authorities: its POCs that missed the latest campaign.
-public struct FollowUp: Sendable, Hashable {
+public struct FollowUpRecord: Sendable, Hashable {
     /// The state code.
     public let state: String
     /// Its POCs whose ping in the latest campaign is missed, sorted.
@@ -131,9 +131,9 @@ public struct FollowUp: Sendable, Hashable {
 }
 
 /// The liveness-ping audit (PROTOCOL.md section 7).
-public struct PingAudit: Sendable, Hashable {
+public struct PingAuditRecord: Sendable, Hashable {
     /// Every campaign, newest first.
     public let campaigns: [CampaignAudit]
     /// The states with a missed ping in the latest campaign, sorted by code.
-    public let followUp: [FollowUp]
+    public let followUp: [FollowUpRecord]
 }

@@ -8,7 +8,7 @@ extension RelayStore {
     /// - Parameters:
     ///   - now: The current time, for `pending` versus `missed`.
     /// - Throws: ``StoreError`` on a database failure.
-    public func pingAudit(now: Date) async throws -> PingAudit {
+    public func pingAudit(now: Date) async throws -> PingAuditRecord {
         try await read { db in
             let campaigns = try Row.fetchAll(
                 db,
@@ -28,7 +28,7 @@ extension RelayStore {
                     let answeredAt = (row["answered_at"] as Int64?).map(Date.init(unixSeconds:))
                     return PingAuditEntry(
                         pingID: row["ping_id"], pocID: row["poc_id"], state: row["state"], role: row["role"],
-                        status: PingStatus(
+                        status: PingState(
                             deadline: Date(unixSeconds: row["deadline"]), answeredAt: answeredAt, now: now),
                         answeredAt: answeredAt)
                 }
@@ -40,8 +40,8 @@ extension RelayStore {
             for ping in audits.first?.pings ?? [] where ping.status == .missed {
                 missed[ping.state, default: []].append(ping.pocID)
             }
-            let followUp = missed.keys.sorted().map { FollowUp(state: $0, pocIDs: missed[$0, default: []].sorted()) }
-            return PingAudit(campaigns: audits, followUp: followUp)
+            let followUp = missed.keys.sorted().map { FollowUpRecord(state: $0, pocIDs: missed[$0, default: []].sorted()) }
+            return PingAuditRecord(campaigns: audits, followUp: followUp)
         }
     }
 
@@ -59,7 +59,7 @@ extension RelayStore {
     ///   - windows: Receipt window in seconds by urgency name, for example
     ///     `["flash": 900, "immediate": 3600, "priority": 86400, "routine": 604800]`.
     /// - Throws: ``StoreError`` on a database failure.
-    public func deliveryAudit(now: Date, windows: [String: Int]) async throws -> DeliveryAudit {
+    public func deliveryAudit(now: Date, windows: [String: Int]) async throws -> DeliveryAuditRecord {
         let rows = try await read { db in
             try Row.fetchAll(
                 db,
@@ -92,7 +92,7 @@ extension RelayStore {
     }
 
     /// The figures from the rows (sorted by acceptance time, id, recipient).
-    static func deliveryAudit(rows: [AuditRow], now: Int64, windows: [String: Int]) -> DeliveryAudit {
+    static func deliveryAudit(rows: [AuditRow], now: Int64, windows: [String: Int]) -> DeliveryAuditRecord {
         struct Group {
             var rank = 0
             var ids: Set<String> = []
@@ -150,7 +150,7 @@ extension RelayStore {
                 medianReceiptSeconds: nearestRank(sorted, percent: 50),
                 p95ReceiptSeconds: nearestRank(sorted, percent: 95), late: group.late)
         }
-        return DeliveryAudit(byUrgency: byUrgency, undelivered: undelivered)
+        return DeliveryAuditRecord(byUrgency: byUrgency, undelivered: undelivered)
     }
 
     /// Nearest-rank percentile of sorted values: the value at rank `ceil(percent/100 * n)`.

@@ -144,15 +144,15 @@ extension RelayStore {
     ///   - now: The current time, for the status.
     /// - Returns: POC id to its last ping; a POC never pinged is absent.
     /// - Throws: ``StoreError`` on a database failure.
-    public func lastPings(now: Date) async throws -> [String: LastPing] {
+    public func lastPings(now: Date) async throws -> [String: LastPingRecord] {
         try await read { db in
-            var result: [String: LastPing] = [:]
+            var result: [String: LastPingRecord] = [:]
             let rows = try Row.fetchAll(
                 db, sql: "SELECT \(Self.pingColumns) FROM pings ORDER BY issued_at, campaign_id")
             for ping in rows.map(Self.pingRecord(row:)) {
-                result[ping.pocID] = LastPing(
+                result[ping.pocID] = LastPingRecord(
                     campaignID: ping.campaignID,
-                    status: PingStatus(deadline: ping.deadline, answeredAt: ping.answeredAt, now: now),
+                    status: PingState(deadline: ping.deadline, answeredAt: ping.answeredAt, now: now),
                     issuedAt: ping.issuedAt, deadline: ping.deadline, answeredAt: ping.answeredAt)
             }
             return result

@@ -79,7 +79,7 @@ extension RelayStore {
     ///   - id: The message id.
     /// - Returns: The status, or nil for an unknown (or purged) message.
     /// - Throws: ``StoreError`` on a database failure.
-    public func messageStatus(id: String) async throws -> MessageStatus? {
+    public func messageStatus(id: String) async throws -> MessageStatusRecord? {
         try await read { db in
             guard
                 let row = try Row.fetchOne(
@@ -103,7 +103,7 @@ extension RelayStore {
                     receiptAt: (r["receipt_at"] as Int64?).map(Date.init(unixSeconds:)),
                     receiptSignature: r["receipt_signature"])
             }
-            return MessageStatus(
+            return MessageStatusRecord(
                 id: id, sender: row["sender"], acceptedAt: Date(unixSeconds: row["accepted_at"]),
                 urgency: row["urgency"], exercise: row["exercise"],
                 bodyDeletedAt: (row["body_deleted_at"] as Int64?).map(Date.init(unixSeconds:)),

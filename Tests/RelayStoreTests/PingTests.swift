@@ -72,7 +72,7 @@ struct PingTests {
             #expect(campaign.pings.map(\.role) == ["diplomatic", "technical", "diplomatic", "technical"])
             #expect(
                 audit.followUp == [
-                    FollowUp(state: "DEU", pocIDs: ["DEU-DIP-1"]), FollowUp(state: "FRA", pocIDs: ["FRA-DIP-1"]),
+                    FollowUpRecord(state: "DEU", pocIDs: ["DEU-DIP-1"]), FollowUpRecord(state: "FRA", pocIDs: ["FRA-DIP-1"]),
                 ])
 
             // A newer campaign, still open: follow-up looks at it alone.
@@ -135,9 +135,9 @@ struct PingTests {
     @Test("ping status boundaries: on time at the deadline, missed one second after")
     func statusBoundaries() {
         let deadline = t0.addingTimeInterval(100)
-        #expect(PingStatus(deadline: deadline, answeredAt: deadline, now: t0) == .answered)
-        #expect(PingStatus(deadline: deadline, answeredAt: deadline + 1, now: t0) == .late)
-        #expect(PingStatus(deadline: deadline, answeredAt: nil, now: deadline) == .pending)
-        #expect(PingStatus(deadline: deadline, answeredAt: nil, now: deadline + 1) == .missed)
+        #expect(PingState(deadline: deadline, answeredAt: deadline, now: t0) == .answered)
+        #expect(PingState(deadline: deadline, answeredAt: deadline + 1, now: t0) == .late)
+        #expect(PingState(deadline: deadline, answeredAt: nil, now: deadline) == .pending)
+        #expect(PingState(deadline: deadline, answeredAt: nil, now: deadline + 1) == .missed)
     }
 }
