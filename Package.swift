@@ -16,10 +16,25 @@ let package = Package(
         .library(name: "Sodium", targets: ["Sodium"]),
         .library(name: "RelayProtocol", targets: ["RelayProtocol"]),
         .library(name: "RelayStore", targets: ["RelayStore"]),
+        .library(name: "RelayService", targets: ["RelayService"]),
+        .library(name: "RelayServer", targets: ["RelayServer"]),
+        .library(name: "RelayClient", targets: ["RelayClient"]),
+        .executable(name: "poc-relay", targets: ["poc-relay"]),
         .executable(name: "relay-benchmarks", targets: ["RelayBenchmarks"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0")
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // libsodium 1.0.18 from the system (Debian: libsodium-dev).
@@ -38,6 +53,75 @@ let package = Package(
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        // The relay's rules, independent of HTTP: used by RelayServer and poc-relay.
+        .target(
+            name: "RelayService",
+            dependencies: [
+                "RelayProtocol", "RelayStore", "Sodium",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTPS on Hummingbird 2: thin HTTP glue over RelayService.
+        .target(
+            name: "RelayServer",
+            dependencies: [
+                "RelayService", "RelayProtocol", "RelayStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTPS client of PROTOCOL.md section 5 (AsyncHTTPClient), for `poc`, tests and benchmarks.
+        .target(
+            name: "RelayClient",
+            dependencies: [
+                "RelayProtocol", "Sodium",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Live relays on 127.0.0.1, dev certificates and enrolled POCs, for tests.
+        .target(
+            name: "RelayTestSupport",
+            dependencies: [
+                "RelayServer", "RelayService", "RelayStore", "RelayClient", "RelayProtocol", "Sodium",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The custodian's host tool: init, serve, invite, revoke, states, ping, audit.
+        .executableTarget(
+            name: "poc-relay",
+            dependencies: [
+                "RelayServer", "RelayService", "RelayStore", "RelayProtocol", "Sodium",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "RelayBenchmarks",
             dependencies: ["Sodium", "RelayProtocol", "CSodium"],
@@ -48,6 +132,24 @@ let package = Package(
             name: "RelayProtocolTests",
             dependencies: ["RelayProtocol", "Sodium"],
             resources: [.copy("Resources/protocol-v1.json")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RelayClientTests",
+            dependencies: [
+                "RelayClient", "RelayProtocol", "Sodium",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RelayServerTests",
+            dependencies: [
+                "RelayTestSupport", "RelayServer", "RelayService", "RelayStore", "RelayClient", "RelayProtocol", "Sodium",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

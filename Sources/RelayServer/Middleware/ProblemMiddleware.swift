@@ -1,0 +1,56 @@
+public import Hummingbird
+import Logging
+import RelayProtocol
+import RelayService
+
+/// The first middleware: every error, Hummingbird's own included, leaves as
+/// `application/problem+json` with a detail a user can act on and nothing
+/// internal.
+public struct ProblemMiddleware: RouterMiddleware {
+    public typealias Context = RelayRequestContext
+
+    /// Creates the middleware.
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let failure as RelayFailure {
+            return RelayFailure.render(failure.problem, retryAfter: failure.retryAfterSeconds)
+        } catch let error as HTTPError {
+            return RelayFailure.render(Self.problem(for: error.status, request: request))
+        } catch let error as any HTTPResponseError {
+            return RelayFailure.render(Self.problem(for: error.status, request: request))
+        } catch {
+            context.logger.error("unhandled error", metadata: ["type": "\(type(of: error))"])
+            return RelayFailure.render(
+                Problem(
+                    status: 500, title: "Internal error",
+                    detail: "The relay failed to handle this request. Nothing was changed; try again, and tell the custodian if it persists.",
+                    type: "urn:poc-relay:problem:internal"))
+        }
+    }
+
+    /// A problem for a status Hummingbird produced itself.
+    static func problem(for status: HTTPResponse.Status, request: Request) -> Problem {
+        switch status.code {
+        case 404:
+            return Problem(
+                status: 404, title: "Not found",
+                detail: "There is no \(request.method.rawValue) \(request.uri.path) on this relay. See PROTOCOL.md section 5.",
+                type: "urn:poc-relay:problem:not-found")
+        case 405:
+            return Problem(
+                status: 405, title: "Method not allowed", detail: "\(request.uri.path) does not take \(request.method.rawValue).",
+                type: "urn:poc-relay:problem:method-not-allowed")
+        case 413:
+            return RelayFailure.tooLarge("The request is larger than the relay accepts (2 MiB).").problem
+        case 400..<500:
+            return RelayFailure.badRequest("The request could not be read: check the body is JSON of the shape PROTOCOL.md gives.").problem
+        default:
+            return Problem(
+                status: status.code, title: status.reasonPhrase, detail: "The relay could not handle this request; try again.",
+                type: "urn:poc-relay:problem:internal")
+        }
+    }
+}

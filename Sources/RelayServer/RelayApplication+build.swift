@@ -1,0 +1,84 @@
+public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+public import Logging
+import NIOCore
+import NIOSSL
+public import RelayService
+import ServiceLifecycle
+
+/// Why the relay cannot start.
+public struct RelayStartupError: Error, CustomStringConvertible {
+    /// A one-line explanation with the fix.
+    public let description: String
+}
+
+/// Builds the relay's HTTPS application.
+///
+/// - Parameters:
+///   - service: The relay's rules over its store.
+///   - configuration: Where to listen, TLS, client limits.
+///   - logger: Structured logs (routing metadata only).
+///   - onServerRunning: Called with the bound channel (tests read the port).
+/// - Returns: The application, a `Service` to run in a `ServiceGroup`.
+/// - Throws: ``RelayStartupError`` for plain HTTP off loopback or unreadable TLS files.
+public func buildApplication(
+    service: RelayService, configuration: RelayServerConfiguration, logger: Logger,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let router = buildRouter(service: service, configuration: configuration)
+    let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds)))
+    let server: HTTPServerBuilder
+    if let tls = configuration.tls {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
+            var tlsConfiguration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            tlsConfiguration.minimumTLSVersion = .tlsv12
+            server = try .tls(http1, tlsConfiguration: tlsConfiguration)
+        } catch {
+            throw RelayStartupError(
+                description: "cannot load the TLS certificate or key (\(tls.certificateChainPath), \(tls.privateKeyPath)): \(error)")
+        }
+    } else {
+        guard configuration.bindsLoopbackOnly else {
+            throw RelayStartupError(
+                description: "plain HTTP is only allowed on a loopback address, not \(configuration.host); give --tls-cert and --tls-key")
+        }
+        server = http1
+    }
+    var services: [any Service] = [
+        RetentionSweeper(service: service, interval: .seconds(configuration.retentionSweepSeconds))
+    ]
+    if let every = configuration.pingCampaignIntervalSeconds {
+        services.append(PingScheduler(service: service, interval: .seconds(every)))
+    }
+    return Application(
+        router: router, server: server,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "poc-relay"),
+        services: services, onServerRunning: onServerRunning, logger: logger)
+}
+
+/// The routes of PROTOCOL.md section 5, behind the problem renderer, metrics,
+/// rate limits and, for all but the public endpoints, session authentication.
+func buildRouter(service: RelayService, configuration: RelayServerConfiguration) -> Router<RelayRequestContext> {
+    let router = Router(context: RelayRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    let limits = configuration.rateLimits
+    let publicRoutes = router.group()
+        .add(
+            middleware: RateLimitMiddleware(
+                scope: .clientAddress, rate: limits.publicPerSecond, burst: limits.publicBurst, trustedProxies: configuration.trustedProxies))
+    PublicController(service: service).addRoutes(to: publicRoutes)
+    AccessController(service: service).addRoutes(to: publicRoutes)
+    let pocRoutes = router.group()
+        .add(middleware: SessionAuthenticator(service: service))
+        .add(
+            middleware: RateLimitMiddleware(
+                scope: .poc, rate: limits.pocPerSecond, burst: limits.pocBurst, trustedProxies: configuration.trustedProxies))
+    DirectoryController(service: service).addRoutes(to: pocRoutes)
+    MessagesController(service: service).addRoutes(to: pocRoutes)
+    PingsController(service: service).addRoutes(to: pocRoutes)
+    return router
+}

@@ -1,0 +1,60 @@
+public import RelayService
+
+/// Everything `buildApplication` needs to know: where to listen, how to do
+/// TLS, the limits on clients, and the relay's rules.
+///
+/// A plain value with defaults; the library never reads the environment.
+public struct RelayServerConfiguration: Sendable {
+    /// TLS certificate chain and private key, PEM files.
+    public struct TLSFiles: Sendable, Hashable {
+        public var certificateChainPath: String
+        public var privateKeyPath: String
+        /// Creates the value.
+        public init(certificateChainPath: String, privateKeyPath: String) {
+            self.certificateChainPath = certificateChainPath
+            self.privateKeyPath = privateKeyPath
+        }
+    }
+
+    /// Request rates; a bucket refills at `perSecond` up to `burst`.
+    public struct RateLimits: Sendable, Hashable {
+        /// Public endpoints (enrol, challenge, session, relay info), per client address.
+        public var publicPerSecond: Double = 20
+        public var publicBurst: Double = 100
+        /// Authenticated endpoints, per POC. Generous: a benchmark drives 16 POCs at
+        /// hundreds of messages per second each.
+        public var pocPerSecond: Double = 2000
+        public var pocBurst: Double = 4000
+        /// Creates the defaults.
+        public init() {}
+    }
+
+    /// Address to bind; `127.0.0.1` by default.
+    public var host: String = "127.0.0.1"
+    /// Port to bind; 0 picks a free one (tests learn it from `onServerRunning`).
+    public var port: Int = 8443
+    /// TLS files, or `nil` for plain HTTP (only allowed on loopback).
+    public var tls: TLSFiles?
+    /// Peers whose `X-Forwarded-For` is believed (a reverse proxy), as IP strings.
+    public var trustedProxies: Set<String> = []
+    /// Request limits.
+    public var rateLimits = RateLimits()
+    /// Seconds an idle connection stays open (slow clients, half-open sockets).
+    public var idleTimeoutSeconds: Int64 = 75
+    /// Largest request body in bytes (section 8: 2 MiB).
+    public var maxRequestBodyBytes: Int = 2 << 20
+    /// Seconds between retention sweeps.
+    public var retentionSweepSeconds: Int64 = 3600
+    /// Seconds between automatic ping campaigns (about six months), or `nil` for none.
+    public var pingCampaignIntervalSeconds: Int64?
+    /// The relay's rules.
+    public var service = RelayServiceConfiguration()
+
+    /// The defaults: loopback, port 8443, no TLS files (set them, or use plain HTTP on loopback).
+    public init() {}
+
+    /// True when `host` is a loopback address.
+    public var bindsLoopbackOnly: Bool {
+        host == "127.0.0.1" || host == "::1" || host == "localhost"
+    }
+}

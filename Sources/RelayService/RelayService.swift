@@ -1,0 +1,114 @@
+public import Foundation
+public import Logging
+public import RelayProtocol
+public import RelayStore
+public import Sodium
+
+/// The relay's rules, independent of HTTP: enrolment, login, the directory,
+/// routing and storing sealed messages, receipts, pings, audits and the
+/// custodian's host operations.
+///
+/// `RelayServer` exposes it over HTTPS; `poc-relay` calls its host operations
+/// directly. It never sees plaintext: it handles envelopes, keys and
+/// signatures only, and logs routing metadata at most.
+public final class RelayService: Sendable {
+    /// The store.
+    public let store: RelayStore
+    /// The relay's signing key (directory and ping signatures).
+    let relayKey: SigningKeyPair
+    /// The rules.
+    public let configuration: RelayServiceConfiguration
+    /// The relay's id: its key's fingerprint without spaces.
+    public let relayID: String
+    let logger: Logger
+    let notifier = InboxNotifier()
+    let batcher: SubmissionBatcher
+    let clock: @Sendable () -> Date
+
+    /// Creates the service.
+    ///
+    /// - Parameters:
+    ///   - store: An open store.
+    ///   - relayKey: The relay's signing key.
+    ///   - configuration: The rules.
+    ///   - logger: Where routing events go (never content, keys or tokens).
+    ///   - clock: The current time (tests may shift it).
+    public init(
+        store: RelayStore, relayKey: SigningKeyPair, configuration: RelayServiceConfiguration = .init(),
+        logger: Logger = Logger(label: "poc-relay"), clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.relayKey = relayKey
+        self.configuration = configuration
+        self.relayID = Fingerprint(of: relayKey.publicKey).compact
+        self.logger = logger
+        self.clock = clock
+        self.batcher = SubmissionBatcher(store: store, maxBatch: configuration.maxBatchSize, now: clock)
+    }
+
+    /// The current time in whole seconds.
+    var now: Date { Timestamp(clock()).date }
+
+    /// `GET /v1/relay`.
+    public func relayInfo() -> RelayInfo {
+        RelayInfo(
+            relayID: relayID, signingKey: relayKey.publicKey.rawRepresentation, limits: configuration.limits,
+            receiptWindows: Dictionary(uniqueKeysWithValues: configuration.receiptWindows.map { ($0.key.rawValue, $0.value) }))
+    }
+
+    /// `GET /healthz`: true when the store answers.
+    public func isHealthy() async -> Bool {
+        (try? await store.directoryVersion()) != nil
+    }
+
+    /// Runs a store call, turning store failures into a 503 without internals.
+    func storeCall<T>(_ what: String, _ body: () async throws -> T) async throws(RelayFailure) -> T {
+        do {
+            return try await body()
+        } catch let failure as RelayFailure {
+            throw failure
+        } catch {
+            logger.error("store failure", metadata: ["operation": "\(what)", "error": "\(error)"])
+            throw .unavailable
+        }
+    }
+
+    /// The wire entry of a stored POC.
+    func entry(of record: POCRecord, lastPing: LastPingRecord?) throws(RelayFailure) -> DirectoryEntry {
+        do {
+            let details = try WireJSON.decode(EntryDetails.self, from: Data(record.entryJSON.utf8))
+            let certificate = KeyCertificate(
+                boxKey: try BoxPublicKey(rawRepresentation: record.boxKey),
+                createdAt: try Timestamp(parsing: record.keyCreatedAt),
+                signature: Base64Bytes(record.keySignature))
+            return DirectoryEntry(
+                pocID: try POCID(record.id), state: try StateCode(record.state), role: Role(rawValue: record.role) ?? .technical,
+                details: details, signingKey: try SigningPublicKey(rawRepresentation: record.signingKey),
+                keyCertificate: certificate, status: record.isActive ? .active : .revoked,
+                updatedAt: Timestamp(record.updatedAt),
+                lastPing: lastPing.map {
+                    LastPing(status: PingStatus(rawValue: $0.status.rawValue) ?? .pending, at: Timestamp($0.answeredAt ?? $0.issuedAt))
+                })
+        } catch {
+            logger.error("stored entry unreadable", metadata: ["poc_id": "\(record.id)"])
+            throw .unavailable
+        }
+    }
+
+    /// The caller view of a stored POC, if it is active.
+    func caller(of record: POCRecord) -> Caller? {
+        guard record.isActive, let id = try? POCID(record.id), let state = try? StateCode(record.state),
+            let role = Role(rawValue: record.role), let key = try? SigningPublicKey(rawRepresentation: record.signingKey)
+        else { return nil }
+        return Caller(pocID: id, state: state, role: role, signingKey: key)
+    }
+
+    /// A fresh random token and its SHA-256 hash (what the store keeps).
+    static func newToken() -> (token: String, hash: Data) {
+        let token = SecureRandom.bytes(count: 32).lowercaseHex
+        return (token, hash(token: token))
+    }
+
+    /// The hash under which a token is stored.
+    static func hash(token: String) -> Data { SHA256.hash(Data(token.utf8)) }
+}

@@ -1,0 +1,34 @@
+public import RelayProtocol
+
+/// What the relay's rules allow, with the defaults of PROTOCOL.md sections 6-8.
+///
+/// A plain value: the library never reads the environment; the `poc-relay`
+/// executable fills it from flags and a config file.
+public struct RelayServiceConfiguration: Sendable, Hashable {
+    /// Body and recipient limits (section 8).
+    public var limits: ProtocolLimits = .defaults
+    /// How long a session token works, in seconds (1 hour).
+    public var sessionLifetime: Int64 = 3600
+    /// How long a login challenge works, in seconds (60 s).
+    public var challengeLifetime: Int64 = 60
+    /// How long an invitation works by default, in seconds (7 days).
+    public var inviteLifetime: Int64 = 7 * 86_400
+    /// When an unreceipted message's ciphertext is deleted, in seconds (30 days).
+    public var messageExpiry: Int64 = 30 * 86_400
+    /// How long routing metadata stays for audit, in seconds (400 days).
+    public var metadataRetention: Int64 = 400 * 86_400
+    /// Time a POC has to answer a ping, in seconds (48 hours).
+    public var pingDeadline: Int64 = 48 * 3600
+    /// Longest long-poll wait a client may ask for, in seconds (60).
+    public var maxInboxWait: Int = 60
+    /// Most messages one inbox answer returns.
+    public var maxInboxLimit: Int = 100
+    /// Most envelopes committed in one transaction (group commit).
+    public var maxBatchSize: Int = 256
+    /// Receipt windows in seconds by urgency (section 7).
+    public var receiptWindows: [Urgency: Int64] = Dictionary(
+        uniqueKeysWithValues: Urgency.allCases.map { ($0, $0.defaultReceiptWindowSeconds) })
+
+    /// The defaults.
+    public init() {}
+}

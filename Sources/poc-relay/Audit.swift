@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import RelayProtocol
+import RelayService
+
+/// `poc-relay audit pings|delivery`: the custodian's figures (R8, R17).
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ping compliance and delivery figures. Never message content: the relay has none.",
+        subcommands: [Pings.self, Delivery.self])
+
+    struct Pings: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Ping status per campaign, states to follow up, compliance per state.")
+        @OptionGroup var data: DataDirectoryOptions
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+        func run() async throws {
+            let service = try data.openService()
+            let audit = try await cli { () async throws(RelayFailure) in try await service.pingAudit(for: nil) }
+            switch format {
+            case .json: print(try prettyJSON(audit))
+            case .csv:
+                print("campaign_id,issued_at,deadline,poc_id,state,role,status,answered_at,latency_s")
+                for c in audit.campaigns {
+                    for p in c.pings {
+                        print(
+                            [
+                                c.campaignID, c.issuedAt.description, c.deadline.description, p.pocID.rawValue, p.state.rawValue,
+                                p.role.rawValue, p.status.rawValue, p.answeredAt?.description ?? "", p.latencyS.map(String.init) ?? "",
+                            ]
+                            .map(csvField).joined(separator: ","))
+                    }
+                }
+            case .table:
+                for c in audit.campaigns {
+                    print("Campaign \(c.campaignID): issued \(c.issuedAt), deadline \(c.deadline)")
+                    print(
+                        table(
+                            ["POC", "STATE", "ROLE", "STATUS", "ANSWERED", "LATENCY"],
+                            c.pings.map {
+                                [
+                                    $0.pocID.rawValue, $0.state.rawValue, $0.role.rawValue, $0.status.rawValue, $0.answeredAt?.description ?? "-",
+                                    $0.latencyS.map { "\($0)s" } ?? "-",
+                                ]
+                            }))
+                    print("")
+                }
+                if audit.campaigns.isEmpty { print("No ping campaign yet. Start one with `poc-relay ping start`.") }
+                if audit.followUp.isEmpty {
+                    print("Follow-up: none.")
+                } else {
+                    print("Follow up with the authorities of:")
+                    for f in audit.followUp { print("  \(f.state): \(f.pocIDs.map(\.rawValue).joined(separator: ", ")) missed the latest ping") }
+                }
+            }
+        }
+    }
+
+    struct Delivery: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Messages and receipts per urgency (exercise apart), and overdue messages.")
+        @OptionGroup var data: DataDirectoryOptions
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+        func run() async throws {
+            let service = try data.openService()
+            let audit = try await cli { () async throws(RelayFailure) in try await service.deliveryAudit(for: nil) }
+            switch format {
+            case .json: print(try prettyJSON(audit))
+            case .csv:
+                print("urgency,exercise,accepted,receipted,median_receipt_s,p95_receipt_s,late")
+                for r in audit.byUrgency {
+                    print(
+                        "\(r.urgency),\(r.exercise),\(r.accepted),\(r.receipted),\(r.medianReceiptS.map(String.init) ?? ""),\(r.p95ReceiptS.map(String.init) ?? ""),\(r.late)"
+                    )
+                }
+            case .table:
+                print(
+                    table(
+                        ["URGENCY", "TRAFFIC", "ACCEPTED", "RECEIPTED", "MEDIAN", "P95", "LATE"],
+                        audit.byUrgency.map {
+                            [
+                                $0.urgency.rawValue, $0.exercise ? "EXERCISE" : "real", String($0.accepted), String($0.receipted),
+                                $0.medianReceiptS.map { "\($0)s" } ?? "-", $0.p95ReceiptS.map { "\($0)s" } ?? "-", String($0.late),
+                            ]
+                        }))
+                if !audit.undelivered.isEmpty {
+                    print("\nUnacknowledged past their receipt window:")
+                    for u in audit.undelivered {
+                        print(
+                            "  \(u.id) \(u.urgency)\(u.exercise ? " EXERCISE" : "") from \(u.from) to \(u.to.map(\.rawValue).joined(separator: ",")) accepted \(u.acceptedAt)"
+                        )
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import Prometheus
+import RelayServer
+import RelayService
+import RelayStore
+import ServiceLifecycle
+import UnixSignals
+
+/// `poc-relay serve`: runs the relay until SIGTERM or SIGINT, then finishes
+/// in-flight requests and stops.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the relay over HTTPS (or plain HTTP on loopback behind a reverse proxy).",
+        discussion: """
+            Flags override the config file. TLS is the default: give --tls-cert and --tls-key,
+            or --http to serve plain HTTP on a loopback address only (for a TLS reverse proxy or tests).
+            """)
+
+    @OptionGroup var data: DataDirectoryOptions
+    @Option(help: "A JSON config file (see docs: keys host, port, tls_cert, tls_key, trusted_proxies, rate limits...).")
+    var config: String?
+    @Option(help: "Address to bind (default 127.0.0.1).") var host: String?
+    @Option(help: "Port to bind (default 8443; 0 picks a free port).") var port: Int?
+    @Option(help: "TLS certificate chain, PEM.") var tlsCert: String?
+    @Option(help: "TLS private key, PEM.") var tlsKey: String?
+    @Flag(help: "Serve plain HTTP, on a loopback address only.") var http = false
+    @Option(help: "Serve Prometheus metrics on 127.0.0.1 at this port (off by default).") var metricsPort: Int?
+    @Option(help: "Start a ping campaign this often, e.g. 182d (off by default).") var pingEvery: DurationArgument?
+    @Option(help: "Believe X-Forwarded-For from this proxy address (repeatable).") var trustedProxy: [String] = []
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+
+    func run() async throws {
+        let file = try config.map(RelayConfigFile.load) ?? RelayConfigFile()
+        var configuration = file.serverConfiguration()
+        if let host { configuration.host = host }
+        if let port { configuration.port = port }
+        if let every = pingEvery?.seconds { configuration.pingCampaignIntervalSeconds = every }
+        configuration.trustedProxies.formUnion(trustedProxy)
+        let certificate = tlsCert ?? file.tlsCert, key = tlsKey ?? file.tlsKey
+        if http {
+            guard certificate == nil, key == nil else { throw ValidationError("--http serves without TLS; drop --tls-cert and --tls-key") }
+            configuration.tls = nil
+        } else {
+            guard let certificate, let key else {
+                throw ValidationError(
+                    "TLS needs --tls-cert and --tls-key (or --http on loopback behind a TLS reverse proxy); for development run certs/make-dev-certs.sh"
+                )
+            }
+            configuration.tls = .init(certificateChainPath: certificate, privateKeyPath: key)
+        }
+        if http && !configuration.bindsLoopbackOnly {
+            throw ValidationError("--http only binds a loopback address (127.0.0.1 or ::1), not \(configuration.host)")
+        }
+
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "poc-relay")
+
+        let service = try data.openService(configuration: configuration.service, logger: logger)
+        let scheme = configuration.tls == nil ? "http" : "https"
+        let relayID = service.relayID
+        let (host, port, plain) = (configuration.host, configuration.port, configuration.tls == nil)
+        let app = try buildApplication(service: service, configuration: configuration, logger: logger) { channel in
+            let bound = channel.localAddress?.port ?? port
+            FileHandle.standardError.write(Data("poc-relay: serving \(scheme)://\(host):\(bound) (relay id \(relayID))\n".utf8))
+            if plain {
+                FileHandle.standardError.write(Data("poc-relay: plain HTTP on loopback only; put a TLS reverse proxy in front\n".utf8))
+            }
+        }
+        var services: [any Service] = [app]
+        if let metricsPort {
+            services.append(metricsApplication(registry: registry, port: metricsPort, logger: logger))
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        try service.store.close()
+    }
+
+    /// A loopback-only application serving `GET /metrics` in Prometheus text format.
+    func metricsApplication(registry: PrometheusCollectorRegistry, port: Int, logger: Logger) -> some Service {
+        let router = Router()
+        router.get("/metrics") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+    }
+}
+
+/// The JSON config file of `serve --config`. Every key is optional.
+struct RelayConfigFile: Decodable {
+    var host: String?
+    var port: Int?
+    var tlsCert: String?
+    var tlsKey: String?
+    var trustedProxies: [String]?
+    var publicRatePerSecond: Double?
+    var publicBurst: Double?
+    var pocRatePerSecond: Double?
+    var pocBurst: Double?
+    var idleTimeoutSeconds: Int64?
+    var pingIntervalSeconds: Int64?
+    var pingDeadlineSeconds: Int64?
+    var messageExpirySeconds: Int64?
+    var metadataRetentionSeconds: Int64?
+    var sessionLifetimeSeconds: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case host, port, tlsCert = "tls_cert", tlsKey = "tls_key", trustedProxies = "trusted_proxies"
+        case publicRatePerSecond = "public_rate_per_second", publicBurst = "public_burst"
+        case pocRatePerSecond = "poc_rate_per_second", pocBurst = "poc_burst", idleTimeoutSeconds = "idle_timeout_seconds"
+        case pingIntervalSeconds = "ping_interval_seconds", pingDeadlineSeconds = "ping_deadline_seconds"
+        case messageExpirySeconds = "message_expiry_seconds", metadataRetentionSeconds = "metadata_retention_seconds"
+        case sessionLifetimeSeconds = "session_lifetime_seconds"
+    }
+
+    static func load(_ path: String) throws -> RelayConfigFile {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read the config file \(path)") }
+        do { return try JSONDecoder().decode(RelayConfigFile.self, from: data) } catch {
+            throw CLIError("the config file \(path) is not valid: \(error)")
+        }
+    }
+
+    func serverConfiguration() -> RelayServerConfiguration {
+        var c = RelayServerConfiguration()
+        if let host { c.host = host }
+        if let port { c.port = port }
+        c.trustedProxies = Set(trustedProxies ?? [])
+        if let publicRatePerSecond { c.rateLimits.publicPerSecond = publicRatePerSecond }
+        if let publicBurst { c.rateLimits.publicBurst = publicBurst }
+        if let pocRatePerSecond { c.rateLimits.pocPerSecond = pocRatePerSecond }
+        if let pocBurst { c.rateLimits.pocBurst = pocBurst }
+        if let idleTimeoutSeconds { c.idleTimeoutSeconds = idleTimeoutSeconds }
+        c.pingCampaignIntervalSeconds = pingIntervalSeconds
+        if let pingDeadlineSeconds { c.service.pingDeadline = pingDeadlineSeconds }
+        if let messageExpirySeconds { c.service.messageExpiry = messageExpirySeconds }
+        if let metadataRetentionSeconds { c.service.metadataRetention = metadataRetentionSeconds }
+        if let sessionLifetimeSeconds { c.service.sessionLifetime = sessionLifetimeSeconds }
+        return c
+    }
+}
