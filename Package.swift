@@ -153,6 +153,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "RelayHostTests",
+            dependencies: [
+                "RelayTestSupport", "RelayServer", "RelayService", "RelayStore", "RelayClient", "RelayProtocol", "Sodium",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "RelayStoreTests",
             dependencies: ["RelayStore"],
             swiftSettings: swiftSettings
