@@ -9,7 +9,7 @@
 #
 # Makes, in DIR:
 #   dev-ca.pem, dev-ca.key    development CA: EC P-256, 10 years, CA:TRUE,
-#                             name-constrained to localhost and loopback
+#                             pathlen:0
 #   server.pem, server.key    server certificate: EC P-256, 825 days,
 #                             DNS:localhost, IP:127.0.0.1, IP:::1, serverAuth,
 #                             signed by the development CA
@@ -98,9 +98,8 @@ CN = POC Relay development CA
 basicConstraints = critical, CA:TRUE, pathlen:0
 keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
-# The CA can only vouch for localhost and loopback addresses, so a leaked
-# dev-ca.key cannot be used to impersonate any real server.
-nameConstraints = critical, permitted;DNS:localhost, permitted;IP:127.0.0.0/255.0.0.0, permitted;IP:::1/ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff
+# No nameConstraints: BoringSSL (swift-nio-ssl, the relay's clients) refuses a chain whose
+# CA carries IP-address name constraints, so keep dev-ca.key private instead.
 
 [server_ext]
 basicConstraints = critical, CA:FALSE

@@ -15,13 +15,14 @@ extension RelayService {
         if role == .custodian && state != .custodian {
             throw .unprocessable("Custodian invitations are for state UNO.")
         }
-        let (token, hash) = Self.newToken()
+        let token = "poc-invite-" + Self.newToken().token
+        let hash = Self.hash(token: token)
         let expires = Timestamp(now).adding(seconds: lifetime ?? configuration.inviteLifetime)
         try await storeCall("invite") {
             try await store.createInvite(tokenHash: hash, state: state.rawValue, role: role.rawValue, expiresAt: expires.date, now: now)
         }
         logger.info("invitation created", metadata: ["state": "\(state)", "role": "\(role)"])
-        return ("poc-invite-" + token, expires)
+        return (token, expires)
     }
 
     /// Revokes a POC: its entry leaves the signed directory and its sessions stop at once.

@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The `poc-relay` executable SwiftPM built next to this test bundle.
+enum PocRelayBinary {
+    /// Where it is, or why it could not be found.
+    static let location: Result<URL, BinaryNotFound> = {
+        var folders: [URL] = []
+        if let executable = Bundle.main.executableURL { folders.append(executable.deletingLastPathComponent()) }
+        folders.append(Bundle.main.bundleURL)
+        folders.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
+            folders.append(bundle.bundleURL.deletingLastPathComponent())
+        }
+        if let first = CommandLine.arguments.first {
+            folders.append(URL(fileURLWithPath: first).deletingLastPathComponent())
+        }
+        for folder in folders {
+            let candidate = folder.appendingPathComponent("poc-relay")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return .success(candidate) }
+        }
+        return .failure(BinaryNotFound(searched: folders.map(\.path)))
+    }()
+
+    struct BinaryNotFound: Error, CustomStringConvertible {
+        let searched: [String]
+        var description: String {
+            "no poc-relay executable next to the test bundle (searched \(searched.joined(separator: ", "))); build all products first"
+        }
+    }
+
+    /// The path, or a test failure.
+    static func url() throws -> URL { try location.get() }
+}
+
+/// What one run of `poc-relay` produced.
+struct CLIResult: Sendable, CustomStringConvertible {
+    let arguments: [String]
+    let status: Int32
+    let stdout: String
+    let stderr: String
+    let timedOut: Bool
+
+    /// Non-empty lines of standard output.
+    var stdoutLines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
+    /// Non-empty lines of standard error.
+    var stderrLines: [String] { stderr.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
+
+    var description: String {
+        "poc-relay \(arguments.joined(separator: " ")) -> status \(status)\(timedOut ? " (timed out)" : "")\n--- stdout\n\(stdout)--- stderr\n\(stderr)"
+    }
+}
+
+/// Runs `poc-relay` with `arguments` in `workingDirectory`, killing it after `timeout`.
+///
+/// The blocking reads and waits happen on a thread of their own, never on the
+/// cooperative pool (two threads on a two-core machine).
+func runCLI(_ arguments: [String], in workingDirectory: String, timeout: TimeInterval = 15) async throws -> CLIResult {
+    let executable = try PocRelayBinary.url()
+    return try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            do {
+                continuation.resume(
+                    returning: try runBlocking(executable: executable, arguments, in: workingDirectory, timeout: timeout))
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+        thread.start()
+    }
+}
+
+private func runBlocking(executable: URL, _ arguments: [String], in workingDirectory: String, timeout: TimeInterval) throws -> CLIResult {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let timedOut = LockedFlag()
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+        if process.isRunning {
+            timedOut.set()
+            kill(process.processIdentifier, SIGKILL)
+        }
+    }
+    let stdoutData = LockedData()
+    let readerDone = DispatchSemaphore(value: 0)
+    Thread {
+        stdoutData.append(out.fileHandleForReading.readDataToEndOfFile())
+        readerDone.signal()
+    }.start()
+    let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+    readerDone.wait()
+    process.waitUntilExit()
+    return CLIResult(
+        arguments: arguments, status: process.terminationStatus, stdout: String(decoding: stdoutData.value, as: UTF8.self),
+        stderr: String(decoding: stderrData, as: UTF8.self), timedOut: timedOut.value)
+}
+
+/// A long-running `poc-relay serve`: standard error is collected as it comes.
+final class ServerProcess: @unchecked Sendable {
+    let process = Process()
+    private let stderrData = LockedData()
+    private let stdoutData = LockedData()
+    private let readersDone = DispatchGroup()
+
+    /// Starts `poc-relay` with `arguments`.
+    init(_ arguments: [String], in workingDirectory: String) throws {
+        process.executableURL = try PocRelayBinary.url()
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        for (pipe, sink) in [(out, stdoutData), (err, stderrData)] {
+            readersDone.enter()
+            let group = readersDone
+            Thread {
+                let handle = pipe.fileHandleForReading
+                while true {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    sink.append(chunk)
+                }
+                group.leave()
+            }.start()
+        }
+    }
+
+    var stderr: String { String(decoding: stderrData.value, as: UTF8.self) }
+    var stdout: String { String(decoding: stdoutData.value, as: UTF8.self) }
+
+    /// Polls standard error until `match` finds something, the process exits, or `timeout` passes.
+    func waitForStderr<T>(timeout: Duration, _ match: (String) -> T?) async throws -> T? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let found = match(stderr) { return found }
+            if !process.isRunning { return match(stderr) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return match(stderr)
+    }
+
+    /// Sends `signal` to the process.
+    func send(_ signal: Int32) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+    }
+
+    /// Waits up to `timeout` for the process to exit; its status, or nil if still running.
+    func waitForExit(timeout: Duration) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// Kills the process if it still runs and waits for it (cleanup on any path).
+    func kill9() async {
+        send(SIGKILL)
+        _ = try? await waitForExit(timeout: .seconds(5))
+    }
+}
+
+/// Thread-safe bytes.
+final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func append(_ more: Data) { lock.withLock { data.append(more) } }
+    var value: Data { lock.withLock { data } }
+}
+
+/// A thread-safe flag.
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    func set() { lock.withLock { flag = true } }
+    var value: Bool { lock.withLock { flag } }
+}

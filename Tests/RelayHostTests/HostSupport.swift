@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import RelayClient
+import RelayProtocol
+import RelayServer
+import RelayService
+import RelayTestSupport
+import Sodium
+import Testing
+
+// MARK: Temporary directories and live relays
+
+/// Runs `body` with a fresh temporary directory, removed afterwards whatever happens.
+func withTemporaryDirectory<T>(_ body: (TemporaryDirectory) async throws -> T) async throws -> T {
+    let directory = try TemporaryDirectory(prefix: "poc-relay-host")
+    defer { directory.remove() }
+    return try await body(directory)
+}
+
+/// A live relay over `dataDirectory` and one API client for it; the client is
+/// shut down after `body`, whether it returns or throws.
+///
+/// Always pass a directory we own: `LiveRelay.with(dataDirectory: nil)` makes
+/// a temporary folder it never removes.
+func withRelay<T: Sendable>(
+    dataDirectory: String, logger: Logger = Logger(label: "host-test-relay"),
+    configure: (inout RelayServerConfiguration) -> Void = { _ in }, _ body: (LiveRelay, RelayAPIClient) async throws -> T
+) async throws -> T {
+    try await LiveRelay.with(dataDirectory: dataDirectory, logger: logger, configure: configure) { relay in
+        let api = try relay.client()
+        do {
+            let result = try await body(relay, api)
+            try await api.shutdown()
+            return result
+        } catch {
+            try? await api.shutdown()
+            throw error
+        }
+    }
+}
+
+/// Runs `body` with an API client for `baseURL`, shut down afterwards.
+func withClient<T: Sendable>(baseURL: URL, trust: RelayTrust, _ body: (RelayAPIClient) async throws -> T) async throws -> T {
+    let api = try RelayAPIClient(baseURL: baseURL, trust: trust)
+    do {
+        let result = try await body(api)
+        try await api.shutdown()
+        return result
+    } catch {
+        try? await api.shutdown()
+        throw error
+    }
+}
+
+// MARK: Enrolment with a token we hold
+
+/// A POC enrolled with an invitation token the test holds (from the CLI or the service).
+struct EnrolledPOC: Sendable {
+    let id: POCID
+    let identity: SigningKeyPair
+    let boxKeys: BoxKeyPair
+}
+
+/// Enrols a new key pair with `token`, as a POC client would.
+func enrol(token: String, state: String, role: Role, api: RelayAPIClient) async throws -> EnrolledPOC {
+    let identity = SigningKeyPair(), boxKeys = BoxKeyPair()
+    let certificate = KeyCertificate.issue(boxKey: boxKeys.publicKey, createdAt: .now(), identity: identity)
+    let details = EntryDetails(
+        kind: .institution, entity: "\(state) \(role) desk", email: "desk@\(state.lowercased()).example", languages: ["en"],
+        entryLanguage: .en)
+    let response = try await api.enrol(
+        EnrolRequest(token: token, signingKey: identity.publicKey.rawRepresentation, keyCertificate: certificate, entry: details))
+    return EnrolledPOC(id: response.pocID, identity: identity, boxKeys: boxKeys)
+}
+
+// MARK: Expectations
+
+/// Expects `body` to fail with a relay answer of `status` carrying an RFC 9457 problem.
+func expectStatus<R>(_ status: Int, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> R) async {
+    do {
+        _ = try await body()
+        Issue.record("expected status \(status), got success", sourceLocation: sourceLocation)
+    } catch let error as RelayClientError {
+        #expect(error.status == status, "\(error)", sourceLocation: sourceLocation)
+        #expect(error.problem != nil, "no problem body: \(error)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
+    }
+}
+
+/// Waits (without blocking a thread) until the wall clock passes `date`.
+func sleep(until date: Date) async throws {
+    let seconds = date.timeIntervalSinceNow
+    if seconds > 0 { try await Task.sleep(for: .milliseconds(Int((seconds * 1000).rounded(.up)))) }
+}
+
+// MARK: Secrets as bytes
+
+extension SecretBytes {
+    /// A copy of the bytes, for searching files and logs in tests.
+    var testCopy: Data { withUnsafeBytes { Data($0) } }
+}
+
+/// The textual and binary forms under which `secret` could leak.
+func leakForms(of secret: Data) -> [(name: String, bytes: Data)] {
+    [
+        ("raw", secret),
+        ("base64", Data(secret.base64EncodedString().utf8)),
+        ("base64url", Data(secret.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").utf8)),
+        ("hex", Data(secret.lowercaseHex.utf8)),
+        ("HEX", Data(secret.lowercaseHex.uppercased().utf8)),
+    ]
+}
+
+/// The forms under which a text marker could leak.
+func leakForms(ofText text: String) -> [(name: String, bytes: Data)] {
+    let utf8 = Data(text.utf8)
+    return [("utf8", utf8), ("base64", Data(utf8.base64EncodedString().utf8)), ("hex", Data(utf8.lowercaseHex.utf8))]
+}
+
+/// A unique marker for one test run.
+func uniqueMarker(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.replacingOccurrences(of: "-", with: ""))" }
