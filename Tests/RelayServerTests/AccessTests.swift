@@ -44,7 +44,8 @@ struct AccessTests {
             let invite = try await relay.service.invite(state: try StateCode("DEU"), role: .diplomatic)
             let identity = SigningKeyPair(), box = BoxKeyPair()
             let certificate = KeyCertificate.issue(boxKey: box.publicKey, createdAt: .now(), identity: identity)
-            let request = EnrolRequest(token: invite.token, signingKey: identity.publicKey.rawRepresentation, keyCertificate: certificate, entry: details())
+            let request = EnrolRequest(
+                token: invite.token, signingKey: identity.publicKey.rawRepresentation, keyCertificate: certificate, entry: details())
             let raw = try await api.raw("POST", "/v1/enrol", json: request)
             #expect(raw.status == 201)
             let response = try raw.decode(EnrolResponse.self)
@@ -58,9 +59,11 @@ struct AccessTests {
                 token: invite.token, signingKey: again.publicKey.rawRepresentation,
                 keyCertificate: .issue(boxKey: box.publicKey, createdAt: .now(), identity: again), entry: details())
             let replay = try await api.raw("POST", "/v1/enrol", json: second)
-            let forged = try await api.raw("POST", "/v1/enrol", json: EnrolRequest(
-                token: "poc-invite-" + String(repeating: "ab", count: 32), signingKey: again.publicKey.rawRepresentation,
-                keyCertificate: .issue(boxKey: box.publicKey, createdAt: .now(), identity: again), entry: details()))
+            let forged = try await api.raw(
+                "POST", "/v1/enrol",
+                json: EnrolRequest(
+                    token: "poc-invite-" + String(repeating: "ab", count: 32), signingKey: again.publicKey.rawRepresentation,
+                    keyCertificate: .issue(boxKey: box.publicKey, createdAt: .now(), identity: again), entry: details()))
             #expect(replay.status == 401 && forged.status == 401)
             #expect(try replay.problem().detail == (try forged.problem().detail))
         }
@@ -74,10 +77,14 @@ struct AccessTests {
             let good = KeyCertificate.issue(boxKey: box.publicKey, createdAt: .now(), identity: identity)
             let forged = KeyCertificate.issue(boxKey: box.publicKey, createdAt: .now(), identity: SigningKeyPair())
             var token = try await relay.service.invite(state: fra, role: .technical).token
-            let badCert = try await api.raw("POST", "/v1/enrol", json: EnrolRequest(token: token, signingKey: identity.publicKey.rawRepresentation, keyCertificate: forged, entry: details()))
+            let badCert = try await api.raw(
+                "POST", "/v1/enrol",
+                json: EnrolRequest(token: token, signingKey: identity.publicKey.rawRepresentation, keyCertificate: forged, entry: details()))
             #expect(badCert.status == 422)
             #expect(try badCert.problem().detail.contains("key_signature"))
-            let badEntry = try await api.raw("POST", "/v1/enrol", json: EnrolRequest(token: token, signingKey: identity.publicKey.rawRepresentation, keyCertificate: good, entry: details(email: nil)))
+            let badEntry = try await api.raw(
+                "POST", "/v1/enrol",
+                json: EnrolRequest(token: token, signingKey: identity.publicKey.rawRepresentation, keyCertificate: good, entry: details(email: nil)))
             #expect(badEntry.status == 422)
             #expect(try badEntry.problem().detail.contains("email"))
             let malformed = try await api.raw("POST", "/v1/enrol", bytes: Data("{\"token\": ".utf8))
@@ -87,10 +94,14 @@ struct AccessTests {
             #expect(missing.status == 400)
             #expect(try missing.problem().detail.contains("signing_key"))
             // The failed attempts did not use the invitation up.
-            let ok = try await api.raw("POST", "/v1/enrol", json: EnrolRequest(token: token, signingKey: identity.publicKey.rawRepresentation, keyCertificate: good, entry: details()))
+            let ok = try await api.raw(
+                "POST", "/v1/enrol",
+                json: EnrolRequest(token: token, signingKey: identity.publicKey.rawRepresentation, keyCertificate: good, entry: details()))
             #expect(ok.status == 201)
             token = try await relay.service.invite(state: fra, role: .technical).token
-            let reused = try await api.raw("POST", "/v1/enrol", json: EnrolRequest(token: token, signingKey: identity.publicKey.rawRepresentation, keyCertificate: good, entry: details()))
+            let reused = try await api.raw(
+                "POST", "/v1/enrol",
+                json: EnrolRequest(token: token, signingKey: identity.publicKey.rawRepresentation, keyCertificate: good, entry: details()))
             #expect(reused.status == 409)
             _ = try reused.problem()
         }
@@ -124,7 +135,8 @@ struct AccessTests {
             details.append(try await rejected(api, SessionRequest(pocID: poc.id.rawValue, challenge: fresh.challenge.data, signature: wrong)))
             // Signed for another relay.
             let other = try await api.challenge(pocID: poc.id.rawValue)
-            let elsewhere = AuthProof.sign(relayID: "00000000000000000000000000000000", pocID: poc.id, challenge: other.challenge.data, identity: poc.identity)
+            let elsewhere = AuthProof.sign(
+                relayID: "00000000000000000000000000000000", pocID: poc.id, challenge: other.challenge.data, identity: poc.identity)
             details.append(try await rejected(api, SessionRequest(pocID: poc.id.rawValue, challenge: other.challenge.data, signature: elsewhere)))
             // Unknown POC, and a challenge never issued.
             details.append(try await rejected(api, SessionRequest(pocID: "ZZZ-TEC-9", challenge: unknown.challenge.data, signature: Data(count: 64))))
@@ -132,7 +144,9 @@ struct AccessTests {
             #expect(Set(details).count == 1)
             // Bad bearer tokens.
             for header in ["Bearer nope", "Bearer " + String(repeating: "0", count: 64), "Basic abc", ""] {
-                let response = try await api.http.send(method: "GET", path: "/v1/directory", body: nil, headers: header.isEmpty ? [] : [("Authorization", header)], timeout: .seconds(10))
+                let response = try await api.http.send(
+                    method: "GET", path: "/v1/directory", body: nil, headers: header.isEmpty ? [] : [("Authorization", header)], timeout: .seconds(10)
+                )
                 #expect(response.status == 401)
                 #expect(try response.problem().detail == details[0])
             }
@@ -152,7 +166,9 @@ struct AccessTests {
             let challenge = try await api.challenge(pocID: poc.id.rawValue)
             try await Task.sleep(for: .milliseconds(2100))
             let signature = AuthProof.sign(relayID: relay.service.relayID, pocID: poc.id, challenge: challenge.challenge.data, identity: poc.identity)
-            await expectStatus(401) { try await api.session(SessionRequest(pocID: poc.id.rawValue, challenge: challenge.challenge.data, signature: signature)) }
+            await expectStatus(401) {
+                try await api.session(SessionRequest(pocID: poc.id.rawValue, challenge: challenge.challenge.data, signature: signature))
+            }
         }
     }
 

@@ -25,7 +25,9 @@ func withRelay<T: Sendable>(
 
 extension RelayAPIClient {
     /// A raw request: JSON body (or bytes), optional bearer token.
-    func raw(_ method: String, _ path: String, json: (any Encodable & Sendable)? = nil, bytes: Data? = nil, token: String? = nil) async throws
+    func raw(
+        _ method: String, _ path: String, json: (any Encodable & Sendable)? = nil, bytes: Data? = nil, token: String? = nil
+    ) async throws
         -> RawResponse
     {
         var headers = [("Content-Type", "application/json")]
