@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "RelayServer", targets: ["RelayServer"]),
         .library(name: "RelayClient", targets: ["RelayClient"]),
         .executable(name: "poc-relay", targets: ["poc-relay"]),
+        .executable(name: "poc", targets: ["poc"]),
         .executable(name: "relay-benchmarks", targets: ["RelayBenchmarks"]),
     ],
     dependencies: [
@@ -105,6 +106,33 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The POC's side: home, encrypted keys and record, pins, outbox, and the client operations.
+        .target(
+            name: "PocKit",
+            dependencies: [
+                "RelayClient", "RelayProtocol", "Sodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The `poc` command line over PocKit.
+        .target(
+            name: "PocCLI",
+            dependencies: [
+                "PocKit", "RelayClient", "RelayProtocol", "Sodium",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "poc", dependencies: ["PocCLI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PocTests",
+            dependencies: [
+                "PocCLI", "PocKit", "RelayTestSupport", "RelayServer", "RelayClient", "RelayProtocol", "RelayService", "RelayStore", "Sodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

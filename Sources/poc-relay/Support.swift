@@ -15,7 +15,7 @@ struct DataDirectoryOptions: ParsableArguments {
     var keyPath: String { (dataDir as NSString).appendingPathComponent(RelayKeyFile.fileName) }
 
     /// Opens the store and key of an initialised data directory.
-    func openService(configuration: RelayServiceConfiguration = .init(), logger: Logger = Logger(label: "poc-relay")) throws -> RelayService {
+    func openService(configuration: RelayServiceConfiguration = .init(), logger: Logger = quietLogger) throws -> RelayService {
         guard FileManager.default.fileExists(atPath: storePath) else {
             throw CLIError("no relay store in \(dataDir); run `poc-relay init --data-dir \(dataDir)` first")
         }
@@ -25,6 +25,13 @@ struct DataDirectoryOptions: ParsableArguments {
         do { store = try RelayStore(path: storePath) } catch { throw CLIError("cannot open the store \(storePath): \(error)") }
         return RelayService(store: store, relayKey: key.pair, configuration: configuration, logger: logger)
     }
+}
+
+/// Host commands print their own results; the service's info logs would only repeat them.
+var quietLogger: Logger {
+    var logger = Logger(label: "poc-relay")
+    logger.logLevel = .warning
+    return logger
 }
 
 /// Carries a key pair out of a `do` block.

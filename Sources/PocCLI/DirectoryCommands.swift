@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import PocKit
+import RelayClient
+import RelayProtocol
+
+/// `poc directory`.
+struct DirectoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "directory", abstract: "The verified directory of points of contact.",
+        subcommands: [List.self, Show.self, Update.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List POCs, checking the relay's signature and every key.",
+            discussion: "Example: poc directory --state DEU --role technical")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only this state (ISO 3166-1 alpha-3).") var state: StateArgument?
+        @Option(help: "Only this role.") var role: Role?
+        @Option(help: "Only entries whose text contains this.") var search: String?
+        @Option(help: "text or json.") var format: ListFormat = .text
+
+        func run() async throws {
+            try await global.withClient { client in
+                let directory = try await client.verifiedDirectory()
+                let needle = search?.lowercased()
+                let entries = directory.entries.filter { entry in
+                    entry.status == .active && (state == nil || entry.state == state?.code) && (role == nil || entry.role == role)
+                        && (needle == nil
+                            || [
+                                entry.pocID.rawValue, entry.details.entity, entry.details.name ?? "", entry.details.email ?? "",
+                                entry.details.translationEn?.entity ?? "",
+                            ].contains { $0.lowercased().contains(needle!) })
+                }
+                let environment = global.environment
+                if format == .json {
+                    environment.write(try jsonText(entries))
+                    return
+                }
+                var rows = [["POC", "STATE", "ROLE", "ENTITY", "KEY"]]
+                for entry in entries {
+                    rows.append([
+                        entry.pocID.rawValue, entry.state.rawValue, entry.role.rawValue, entry.details.entity,
+                        verdictText(directory.verdicts[entry.pocID]),
+                    ])
+                }
+                for line in columns(rows) { environment.write(line) }
+                environment.write("directory version \(directory.version), signed by the pinned relay key")
+                for entry in entries {
+                    if case .identityChanged(let pinned, let shown) = directory.verdicts[entry.pocID] {
+                        environment.error("poc: WARNING: \(entry.pocID) now shows identity key \(shown.grouped), not the pinned \(pinned.grouped)")
+                    }
+                }
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one entry with its fingerprint.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The POC id.") var pocID: POCIDArgument
+        @Option(help: "text or json.") var format: ListFormat = .text
+
+        func run() async throws {
+            try await global.withClient { client in
+                let directory = try await client.verifiedDirectory()
+                guard let entry = directory.entries.first(where: { $0.pocID == pocID.id }) else {
+                    throw PocError("\(pocID.id) is not in the directory")
+                }
+                let environment = global.environment
+                if format == .json {
+                    environment.write(try jsonText(entry))
+                    return
+                }
+                let d = entry.details
+                var lines = [
+                    "\(entry.pocID)  \(entry.state)  \(entry.role)  \(entry.status.rawValue)",
+                    "entity:       \(d.entity)\(d.translationEn?.entity.map { " (en: \($0))" } ?? "")",
+                ]
+                if let name = d.name { lines.append("name:         \(name)") }
+                if let designation = d.designation { lines.append("designation:  \(designation)") }
+                if let email = d.email { lines.append("email:        \(email)") }
+                if let phone = d.phone { lines.append("phone:        \(phone)") }
+                if let website = d.website { lines.append("website:      \(website)") }
+                lines.append("languages:    \(d.languages.joined(separator: ", ")) (entry in \(d.entryLanguage.rawValue))")
+                lines.append("fingerprint:  \(entry.fingerprint.grouped)")
+                lines.append("key:          \(verdictText(directory.verdicts[entry.pocID]))")
+                if let ping = entry.lastPing { lines.append("last ping:    \(ping.status.rawValue) at \(ping.at)") }
+                for line in lines { environment.write(line) }
+            }
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Update this POC's own entry (R7); unspecified fields keep their values.",
+            discussion: "Example: poc directory update --phone \"+33 1 00 00 00 01\"")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var entry: EntryOptions
+
+        func run() async throws {
+            try await global.withClient { client in
+                let directory = try await client.verifiedDirectory()
+                guard let current = directory.entry(client.me) else { throw PocError("this POC has no active entry") }
+                let details = try entry.details(base: current.details)
+                do { try details.validate() } catch let error as WireError { throw PocError.usage("\(error.field): \(error.reason)") }
+                let updated = try await client.relay { try await client.session.updateEntry(details) }
+                global.environment.write("updated the entry of \(updated.pocID)")
+            }
+        }
+    }
+}
+
+func verdictText(_ verdict: PinVerdict?) -> String {
+    switch verdict {
+    case .pinnedNow: return "pinned now (check the fingerprint)"
+    case .unchanged: return "as pinned"
+    case .boxKeyRotated: return "encryption key rotated (certified)"
+    case .identityChanged: return "CHANGED: refused until `poc trust`"
+    case nil: return "-"
+    }
+}

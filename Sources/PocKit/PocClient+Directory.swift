@@ -1,0 +1,122 @@
+import Foundation
+import RelayClient
+public import RelayProtocol
+public import Sodium
+
+/// What the client concluded about a correspondent's keys.
+public enum PinVerdict: Sendable, Equatable {
+    /// First sight: pinned now (trust on first use).
+    case pinnedNow
+    /// As pinned.
+    case unchanged
+    /// A new encryption key, certified by the pinned identity key: accepted.
+    case boxKeyRotated
+    /// A different identity key than the pinned one: refuse until `poc trust`.
+    case identityChanged(pinned: Fingerprint, shown: Fingerprint)
+}
+
+/// A directory whose relay signature and key certificates were checked.
+public struct VerifiedDirectory: Sendable {
+    public let version: Int
+    public let entries: [DirectoryEntry]
+    /// The pin verdict for each active entry.
+    public let verdicts: [POCID: PinVerdict]
+
+    /// The active entry of `id`.
+    public func entry(_ id: POCID) -> DirectoryEntry? { entries.first { $0.pocID == id && $0.status == .active } }
+}
+
+extension PocClient {
+    /// Fetches the directory, checks the relay's signature against the pinned
+    /// relay key and every key certificate, and applies the key pins.
+    /// - Throws: 65 when a signature does not verify.
+    public func verifiedDirectory() async throws(PocError) -> VerifiedDirectory {
+        let directory = try await relay { try await session.directory() }
+        let relayKey = try profile.relayKey
+        guard DirectorySignature.isValid(directory.signature.data, version: directory.version, entries: directory.entries, relayKey: relayKey)
+        else {
+            throw PocError(
+                "the directory is not signed by the pinned relay key", hint: "someone may be impersonating the relay; tell the custodian",
+                status: .dataError)
+        }
+        var verdicts: [POCID: PinVerdict] = [:]
+        for entry in directory.entries where entry.status == .active {
+            guard entry.hasValidKeyCertificate else {
+                throw PocError("the key certificate of \(entry.pocID) does not verify", status: .dataError)
+            }
+            verdicts[entry.pocID] = try applyPin(entry)
+        }
+        return VerifiedDirectory(version: directory.version, entries: directory.entries, verdicts: verdicts)
+    }
+
+    /// Compares an entry with its pin, pinning on first use and accepting a
+    /// certified rotation of the encryption key.
+    func applyPin(_ entry: DirectoryEntry) throws(PocError) -> PinVerdict {
+        let now = Timestamp.now()
+        guard let pin = try record.get(.pin, id: entry.pocID.rawValue, as: Pin.self) else {
+            try record.put(.pin, id: entry.pocID.rawValue, at: now, Pin(entry: entry, at: now, verified: entry.pocID == me))
+            return .pinnedNow
+        }
+        guard pin.signingKey.data == entry.signingKey.rawRepresentation else {
+            let pinned = (try? SigningPublicKey(rawRepresentation: pin.signingKey.data)).map(Fingerprint.init(of:))
+            return .identityChanged(pinned: pinned ?? entry.fingerprint, shown: entry.fingerprint)
+        }
+        if pin.boxKey.data != entry.keyCertificate.boxKey.rawRepresentation {
+            // The certificate is signed by the pinned identity key (checked by the caller).
+            var updated = Pin(entry: entry, at: now, verified: pin.verified)
+            updated.pinnedAt = pin.pinnedAt
+            try record.put(.pin, id: entry.pocID.rawValue, at: pin.pinnedAt, updated)
+            return .boxKeyRotated
+        }
+        return .unchanged
+    }
+
+    /// Replaces a pin after the user checked the fingerprint out of band.
+    /// - Throws: when the relay shows another fingerprint than the one given.
+    public func trust(_ id: POCID, fingerprint: String) async throws(PocError) -> DirectoryEntry {
+        let directory = try await verifiedDirectory()
+        guard let entry = directory.entry(id) else { throw PocError("\(id) is not an active POC in the directory") }
+        guard entry.fingerprint.matches(fingerprint) else {
+            throw PocError(
+                "the relay shows \(entry.fingerprint.grouped) for \(id), not \(fingerprint)",
+                hint: "do not trust this key; check with the POC again", status: .dataError)
+        }
+        try record.put(.pin, id: id.rawValue, at: .now(), Pin(entry: entry, at: .now(), verified: true))
+        return entry
+    }
+
+    /// The encryption keys of `ids`, refusing any whose identity changed or that is not active.
+    public func recipientKeys(_ ids: [POCID], in directory: VerifiedDirectory) throws(PocError) -> [POCID: BoxPublicKey] {
+        var keys: [POCID: BoxPublicKey] = [:]
+        for id in ids {
+            guard let entry = directory.entry(id) else {
+                throw PocError("\(id) is not an active POC in the directory", hint: "see `poc directory`", status: .usage)
+            }
+            if case .identityChanged(let pinned, let shown) = directory.verdicts[id] {
+                throw PocError(
+                    "WARNING: the relay now shows a DIFFERENT identity key for \(id) (\(shown.grouped)) than the one pinned (\(pinned.grouped)); refusing to encrypt to it",
+                    hint: "check the fingerprint with \(id) by phone or in person, then run `poc trust \(id) --fingerprint \"...\"`",
+                    status: .dataError)
+            }
+            keys[id] = entry.keyCertificate.boxKey
+        }
+        return keys
+    }
+
+    /// The identity key of `id` for verifying its signatures: the pinned one.
+    /// - Throws: 65 if the relay shows another identity key than the pin.
+    public func verificationKey(of id: POCID, in directory: VerifiedDirectory) throws(PocError) -> SigningPublicKey {
+        if case .identityChanged(let pinned, let shown) = directory.verdicts[id] {
+            throw PocError(
+                "the identity key of \(id) changed (pinned \(pinned.grouped), shown \(shown.grouped)); not verifying with it",
+                hint: "run `poc trust \(id) --fingerprint ...` after checking out of band", status: .dataError)
+        }
+        if let pin = try record.get(.pin, id: id.rawValue, as: Pin.self), let key = try? SigningPublicKey(rawRepresentation: pin.signingKey.data) {
+            return key
+        }
+        guard let entry = directory.entries.first(where: { $0.pocID == id }) else {
+            throw PocError("\(id) is not in the directory; cannot verify its signature", status: .dataError)
+        }
+        return entry.signingKey
+    }
+}

@@ -1,0 +1,133 @@
+public import Foundation
+import RelayClient
+public import RelayProtocol
+import Sodium
+
+/// A message waiting on the relay, after the checks of section 4.4.
+public enum InboxEntry: Sendable {
+    /// Opened and verified.
+    case opened(OpenedMessage, acceptedAt: Timestamp)
+    /// Refused: kept out of the inbox view, with the reason.
+    case rejected(id: MessageID, from: POCID, reason: String)
+}
+
+extension PocClient {
+    /// Fetches the waiting messages (most urgent first) and opens each one.
+    /// - Parameter wait: Seconds to long-poll when there are none.
+    public func inbox(wait: Int = 0) async throws(PocError) -> [InboxEntry] {
+        let inbox = try await relay { try await session.inbox(wait: wait, limit: 100) }
+        guard !inbox.messages.isEmpty else { return [] }
+        let directory = try await verifiedDirectory()
+        return inbox.messages.map { open($0, directory: directory) }
+    }
+
+    func open(_ message: InboxMessage, directory: VerifiedDirectory) -> InboxEntry {
+        let senderKey: SigningPublicKey
+        do { senderKey = try verificationKey(of: message.from, in: directory) } catch {
+            return .rejected(id: message.id, from: message.from, reason: error.message)
+        }
+        do {
+            return .opened(
+                try message.envelope(for: me).open(as: me, with: keys.currentBoxKey, senderKey: senderKey), acceptedAt: message.acceptedAt)
+        } catch {
+            // Sealed to an older encryption key, before a rotation?
+            for older in keys.boxKeys.dropFirst() {
+                if let opened = try? message.envelope(for: me).open(as: me, with: older, senderKey: senderKey) {
+                    return .opened(opened, acceptedAt: message.acceptedAt)
+                }
+            }
+            return .rejected(id: message.id, from: message.from, reason: error.reason)
+        }
+    }
+
+    /// A message as `poc read` shows it.
+    public struct ReadMessage: Sendable {
+        /// The verified inner message.
+        public let inner: InnerMessage
+        /// `sig || inner`.
+        public let signed: Data
+        /// When the relay accepted it.
+        public let acceptedAt: Timestamp?
+        /// True when it was read before (shown from the record).
+        public let fromRecord: Bool
+    }
+
+    /// Opens message `id`, records it, and sends the signed receipt; a
+    /// message read before comes from the record, re-verified.
+    /// - Throws: 65 when it does not open or verify.
+    public func read(_ id: MessageID) async throws(PocError) -> ReadMessage {
+        if let recorded = try record.get(.message, id: id.rawValue, as: RecordedMessage.self), recorded.direction == .received,
+            recorded.receiptSent
+        {
+            let directory = try await verifiedDirectory()
+            let inner = try recorded.inner
+            let key = try verificationKey(of: inner.from, in: directory)
+            do {
+                let signed = try Envelope.verifySigned(recorded.signed.data, senderKey: key, id: id)
+                return ReadMessage(inner: signed.inner, signed: recorded.signed.data, acceptedAt: recorded.acceptedAt, fromRecord: true)
+            } catch {
+                throw PocError("the recorded message \(id) no longer verifies: \(error.reason)", status: .dataError)
+            }
+        }
+        let waiting = try await relay { try await session.inbox(wait: 0, limit: 100) }
+        guard let message = waiting.messages.first(where: { $0.id == id }) else {
+            throw PocError("no message \(id) is waiting for \(me)", hint: "see `poc inbox`, or `poc log show \(id)` for one already read")
+        }
+        let directory = try await verifiedDirectory()
+        switch open(message, directory: directory) {
+        case .rejected(_, _, let reason):
+            throw PocError("message \(id) from \(message.from) was rejected: \(reason)", status: .dataError)
+        case .opened(let opened, let acceptedAt):
+            let now = Timestamp.now()
+            var entry = RecordedMessage(
+                direction: .received, signed: opened.signedBytes, bodyDigest: SHA256.hash(message.body.data).lowercaseHex,
+                acceptedAt: acceptedAt, recordedAt: now, receiptSent: false)
+            try record.put(.message, id: id.rawValue, at: now, entry)
+            let signature = Receipt.sign(messageID: id, recipient: me, body: message.body.data, identity: keys.identity)
+            try await relay { try await session.receipt(messageID: id, signature: signature) }
+            entry.receiptSent = true
+            try record.put(.message, id: id.rawValue, at: now, entry)
+            return ReadMessage(inner: opened.inner, signed: opened.signedBytes, acceptedAt: acceptedAt, fromRecord: false)
+        }
+    }
+
+    /// One recipient's delivery, with its receipt checked against the pinned key.
+    public struct Delivery: Sendable {
+        public let recipient: POCID
+        public let fetchedAt: Timestamp?
+        public let receiptAt: Timestamp?
+        /// `nil` without a receipt; else whether its signature verifies.
+        public let receiptVerified: Bool?
+    }
+
+    /// Delivery state per recipient of a message this POC sent.
+    public func status(_ id: MessageID) async throws(PocError) -> (status: MessageStatus, deliveries: [Delivery]) {
+        let status = try await relay { try await session.status(messageID: id) }
+        let recorded = try record.get(.message, id: id.rawValue, as: RecordedMessage.self)
+        let directory = try await verifiedDirectory()
+        var deliveries: [Delivery] = []
+        for recipient in status.recipients {
+            var verified: Bool?
+            if let signature = recipient.receiptSignature {
+                let key = try? verificationKey(of: recipient.pocID, in: directory)
+                let bytes = DomainSeparation.statement(id: id, recipient: recipient.pocID, bodyDigest: recorded?.bodyDigest ?? "")
+                verified = key?.isValidSignature(signature.data, for: bytes) ?? false
+                if verified == true {
+                    try record.put(
+                        .receipt, id: "\(id)/\(recipient.pocID)", at: recipient.receiptAt ?? .now(),
+                        RecordedReceipt(messageID: id, recipient: recipient.pocID, signature: signature.data, at: recipient.receiptAt ?? .now()))
+                }
+            }
+            deliveries.append(
+                Delivery(recipient: recipient.pocID, fetchedAt: recipient.fetchedAt, receiptAt: recipient.receiptAt, receiptVerified: verified))
+        }
+        return (status, deliveries)
+    }
+}
+
+extension DomainSeparation {
+    /// The receipt statement from a body digest already in hex (the record keeps digests, not bodies).
+    static func statement(id: MessageID, recipient: POCID, bodyDigest: String) -> Data {
+        receipt + Data("\(id.rawValue)\n\(recipient.rawValue)\n\(bodyDigest)".utf8)
+    }
+}

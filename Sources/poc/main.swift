@@ -1,0 +1,3 @@
+import PocCLI
+
+await PocCLI.main()
