@@ -19,8 +19,10 @@ struct SendingOptions: ParsableArguments {
     }
 
     func recipients(_ client: PocClient) async throws -> [POCID] {
+        let ids = try parseIDs(to)
+        if !ids.isEmpty { return ids }  // checked against the directory (or the pins, offline) when sealing
         let directory = try await client.verifiedDirectory()
-        return try client.recipients(to: try parseIDs(to), state: state?.code, role: role, in: directory)
+        return try client.recipients(to: [], state: state?.code, role: role, in: directory)
     }
 }
 

@@ -25,13 +25,12 @@ extension PocClient {
     /// Seals `inner` to its recipients, records it, and submits it; when the
     /// relay is unreachable the sealed envelope waits in the outbox.
     public func send(_ inner: InnerMessage) async throws(PocError) -> SendOutcome {
-        let directory = try await verifiedDirectory()
-        let boxKeys = try recipientKeys(inner.to, in: directory)
+        let (boxKeys, parties) = try await recipientKeysAndParties(inner.to)
         for recipient in inner.to {
-            guard let entry = directory.entry(recipient) else { continue }
-            guard RoutingRule.permits(from: .init(state: state, role: role), to: .init(state: entry.state, role: entry.role)) else {
+            guard let party = parties[recipient] else { continue }
+            guard RoutingRule.permits(from: .init(state: state, role: role), to: party) else {
                 throw PocError(
-                    "the routing rule does not let a \(role) POC of \(state) write to \(recipient) (\(entry.role), \(entry.state))",
+                    "the routing rule does not let a \(role) POC of \(state) write to \(recipient) (\(party.role), \(party.state))",
                     hint: "diplomatic to diplomatic and technical to technical across states; any role within a state; custodians with all",
                     status: .usage)
             }
@@ -55,6 +54,34 @@ extension PocClient {
         try record.put(.message, id: inner.id.rawValue, at: now, entry)
         try record.put(.outbox, id: inner.id.rawValue, at: now, envelope)
         return try await submitFromOutbox(envelope)
+    }
+
+    /// Recipients' keys from the verified directory; when the relay is
+    /// unreachable, from the pins, so a message can still be sealed and queued.
+    func recipientKeysAndParties(_ ids: [POCID]) async throws(PocError) -> ([POCID: BoxPublicKey], [POCID: RoutingRule.Party]) {
+        do {
+            let directory = try await verifiedDirectory()
+            let keys = try recipientKeys(ids, in: directory)
+            var parties: [POCID: RoutingRule.Party] = [:]
+            for id in ids {
+                if let entry = directory.entry(id) { parties[id] = .init(state: entry.state, role: entry.role) }
+            }
+            return (keys, parties)
+        } catch let error where error.status == .unavailable {
+            var keys: [POCID: BoxPublicKey] = [:]
+            var parties: [POCID: RoutingRule.Party] = [:]
+            for id in ids {
+                guard let pin = try record.get(.pin, id: id.rawValue, as: Pin.self), let key = try? BoxPublicKey(rawRepresentation: pin.boxKey.data)
+                else {
+                    throw PocError(
+                        "the relay is unreachable and no key of \(id) is pinned here, so the message cannot be sealed offline",
+                        hint: "try again when the relay is reachable", status: .unavailable)
+                }
+                keys[id] = key
+                if let state = pin.state, let role = pin.role { parties[id] = .init(state: state, role: role) }
+            }
+            return (keys, parties)
+        }
     }
 
     /// Submits one outbox envelope; on success it leaves the outbox and the

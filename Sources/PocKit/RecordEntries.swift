@@ -97,8 +97,12 @@ public struct Pin: Codable, Sendable {
     public var pinnedAt: Timestamp
     /// True once the user ran `poc trust` for this key.
     public var verified: Bool
+    /// The POC's state and role when pinned, for the routing rule offline.
+    public var state: StateCode?
+    public var role: Role?
     enum CodingKeys: String, CodingKey {
         case pocID = "poc_id", signingKey = "signing_key", boxKey = "box_key", keyCreatedAt = "key_created_at", pinnedAt = "pinned_at", verified
+        case state, role
     }
     /// Pins an entry's keys.
     public init(entry: DirectoryEntry, at: Timestamp, verified: Bool) {
@@ -108,5 +112,7 @@ public struct Pin: Codable, Sendable {
         self.keyCreatedAt = entry.keyCertificate.createdAt
         self.pinnedAt = at
         self.verified = verified
+        self.state = entry.state
+        self.role = entry.role
     }
 }

@@ -15,10 +15,17 @@ struct PocRunner {
     let passphraseFile: String
 
     init(relay: LiveRelay) throws {
+        self.init(relay: relay, root: try TemporaryDirectory(prefix: "poc-homes"))
+    }
+
+    /// A runner over existing homes (a relay restarted on the same data).
+    init(relay: LiveRelay, root: TemporaryDirectory) {
         self.relay = relay
-        root = try TemporaryDirectory(prefix: "poc-homes")
+        self.root = root
         passphraseFile = root.file("passphrase")
-        try Data("correct horse battery staple".utf8).write(to: URL(fileURLWithPath: passphraseFile))
+        if !FileManager.default.fileExists(atPath: passphraseFile) {
+            FileManager.default.createFile(atPath: passphraseFile, contents: Data("correct horse battery staple".utf8))
+        }
     }
 
     func home(_ name: String) -> String { root.file(name) }
