@@ -1,0 +1,81 @@
+import Dispatch
+public import Foundation
+
+/// An executable SwiftPM built next to the test bundle (`poc`, `poc-relay`),
+/// run as a real child process.
+public struct BuiltProduct: Sendable {
+    /// Where it is.
+    public let url: URL
+
+    /// Why a product could not be found.
+    public struct NotFound: Error, CustomStringConvertible {
+        public let name: String
+        public let searched: [String]
+        public var description: String {
+            "no \(name) executable next to the test bundle (searched \(searched.joined(separator: ", "))); build all products first"
+        }
+    }
+
+    /// Finds `name` in the folders SwiftPM puts products in for this test run.
+    public static func named(_ name: String) throws -> BuiltProduct {
+        var folders: [URL] = []
+        if let executable = Bundle.main.executableURL { folders.append(executable.deletingLastPathComponent()) }
+        folders.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
+            folders.append(bundle.bundleURL.deletingLastPathComponent())
+        }
+        if let first = CommandLine.arguments.first { folders.append(URL(fileURLWithPath: first).deletingLastPathComponent()) }
+        for folder in folders {
+            let candidate = folder.appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return BuiltProduct(url: candidate) }
+        }
+        throw NotFound(name: name, searched: folders.map(\.path))
+    }
+
+    static func readToEnd(_ handle: FileHandle) async -> Data {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
+        }
+    }
+
+    /// What one run produced.
+    public struct Run: Sendable, CustomStringConvertible {
+        public let arguments: [String]
+        public let status: Int32
+        public let standardOutput: String
+        public let standardError: String
+
+        public var description: String {
+            "\(arguments.joined(separator: " ")) -> \(status)\n--- stdout\n\(standardOutput)\n--- stderr\n\(standardError)"
+        }
+    }
+
+    /// Runs the product to completion (killing it after `timeout`) and collects its output.
+    public func run(
+        _ arguments: [String], environment: [String: String] = [:], input: Data = Data(), timeout: Duration = .seconds(60)
+    ) async throws -> Run {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = stdin
+        try process.run()
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+        // Blocking reads run on Dispatch threads, never on the cooperative pool
+        // (which also runs the relay under test).
+        async let out = Self.readToEnd(stdout.fileHandleForReading)
+        async let err = Self.readToEnd(stderr.fileHandleForReading)
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now > deadline { process.terminate() }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return Run(
+            arguments: arguments, status: process.terminationStatus, standardOutput: String(decoding: await out, as: UTF8.self),
+            standardError: String(decoding: await err, as: UTF8.self))
+    }
+}
