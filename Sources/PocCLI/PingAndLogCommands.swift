@@ -8,11 +8,28 @@ struct Pings: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List pending liveness pings, each checked against the pinned relay key (R8: answer within 48 hours).")
     @OptionGroup var global: GlobalOptions
+    @Option(help: "text or json.") var format: ListFormat = .text
+
+    struct Line: Encodable {
+        let pingID: String
+        let campaignID: String
+        let issuedAt: String
+        let deadline: String
+        let genuine: Bool
+        enum CodingKeys: String, CodingKey { case pingID = "ping_id", campaignID = "campaign_id", issuedAt = "issued_at", deadline, genuine }
+    }
 
     func run() async throws {
         try await global.withClient { client in
             let pings = try await client.pendingPings()
             let environment = global.environment
+            if format == .json {
+                environment.write(try jsonText(pings.map {
+                    Line(pingID: $0.ping.pingID, campaignID: $0.ping.campaignID, issuedAt: $0.ping.issuedAt.description,
+                         deadline: $0.ping.deadline.description, genuine: $0.genuine)
+                }))
+                return
+            }
             if pings.isEmpty {
                 environment.write("no pending pings")
                 return

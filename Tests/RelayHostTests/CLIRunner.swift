@@ -2,9 +2,9 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// The `poc-relay` executable SwiftPM built next to this test bundle.
@@ -81,30 +81,45 @@ private func runBlocking(executable: URL, _ arguments: [String], in workingDirec
     process.executableURL = executable
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
+    process.environment = cliEnvironment()
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
+    let stdoutData = LockedData(), stderrData = LockedData()
+    let readers = DispatchGroup()
     try process.run()
-    let timedOut = LockedFlag()
-    DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-        if process.isRunning {
-            timedOut.set()
-            kill(process.processIdentifier, SIGKILL)
-        }
+    for (pipe, sink) in [(out, stdoutData), (err, stderrData)] {
+        readers.enter()
+        Thread {
+            sink.append(pipe.fileHandleForReading.readDataToEndOfFile())
+            readers.leave()
+        }.start()
     }
-    let stdoutData = LockedData()
-    let readerDone = DispatchSemaphore(value: 0)
+    let exited = DispatchSemaphore(value: 0)
     Thread {
-        stdoutData.append(out.fileHandleForReading.readDataToEndOfFile())
-        readerDone.signal()
+        process.waitUntilExit()
+        exited.signal()
     }.start()
-    let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-    readerDone.wait()
-    process.waitUntilExit()
+    var timedOut = false
+    if exited.wait(timeout: .now() + timeout) == .timedOut {
+        timedOut = true
+        kill(process.processIdentifier, SIGKILL)
+        exited.wait()
+    }
+    // A grandchild holding the pipes open (a crash reporter) must not hang the test.
+    _ = readers.wait(timeout: .now() + 3)
     return CLIResult(
         arguments: arguments, status: process.terminationStatus, stdout: String(decoding: stdoutData.value, as: UTF8.self),
-        stderr: String(decoding: stderrData, as: UTF8.self), timedOut: timedOut.value)
+        stderr: String(decoding: stderrData.value, as: UTF8.self), timedOut: timedOut)
+}
+
+/// The environment of `poc-relay` runs: ours, without the Swift backtracer
+/// (a crash then ends at once instead of spending seconds symbolicating).
+func cliEnvironment() -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    environment["SWIFT_BACKTRACE"] = "enable=no"
+    return environment
 }
 
 /// A long-running `poc-relay serve`: standard error is collected as it comes.
@@ -119,6 +134,7 @@ final class ServerProcess: @unchecked Sendable {
         process.executableURL = try PocRelayBinary.url()
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
+        process.environment = cliEnvironment()
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -180,12 +196,4 @@ final class LockedData: @unchecked Sendable {
     private var data = Data()
     func append(_ more: Data) { lock.withLock { data.append(more) } }
     var value: Data { lock.withLock { data } }
-}
-
-/// A thread-safe flag.
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var flag = false
-    func set() { lock.withLock { flag = true } }
-    var value: Bool { lock.withLock { flag } }
 }
