@@ -24,10 +24,13 @@ struct Pings: AsyncParsableCommand {
             let pings = try await client.pendingPings()
             let environment = global.environment
             if format == .json {
-                environment.write(try jsonText(pings.map {
-                    Line(pingID: $0.ping.pingID, campaignID: $0.ping.campaignID, issuedAt: $0.ping.issuedAt.description,
-                         deadline: $0.ping.deadline.description, genuine: $0.genuine)
-                }))
+                environment.write(
+                    try jsonText(
+                        pings.map {
+                            Line(
+                                pingID: $0.ping.pingID, campaignID: $0.ping.campaignID, issuedAt: $0.ping.issuedAt.description,
+                                deadline: $0.ping.deadline.description, genuine: $0.genuine)
+                        }))
                 return
             }
             if pings.isEmpty {

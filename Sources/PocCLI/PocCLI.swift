@@ -23,11 +23,13 @@ public enum PocCLI {
                 return error.status.rawValue
             } catch {
                 let code = Poc.exitCode(for: error)
-                let message = Poc.fullMessage(for: error)
                 if code == .success {
-                    environment.write(message)
+                    environment.write(Poc.fullMessage(for: error))
                 } else {
-                    environment.error(message.hasPrefix("Error: ") ? "poc: error: " + message.dropFirst(7) : message)
+                    environment.error("poc: error: \(oneLine(Poc.message(for: error)))")
+                    if code.rawValue == PocError.ExitStatus.usage.rawValue {
+                        environment.error("poc: hint: see `poc --help` or `poc COMMAND --help`")
+                    }
                 }
                 return code.rawValue
             }
@@ -39,4 +41,11 @@ public enum PocCLI {
         let status = await run(Array(CommandLine.arguments.dropFirst()), environment: .live())
         exit(status)
     }
+}
+
+/// A possibly multi-line ArgumentParser message as one line.
+func oneLine(_ message: String) -> String {
+    let text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+    return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        .joined(separator: " ").replacingOccurrences(of: ": - ", with: ": ").replacingOccurrences(of: " - ", with: ", ")
 }

@@ -79,18 +79,13 @@ extension TLPLabel: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
 }
 
-/// Durations like `90s`, `15m`, `48h`, `7d`.
-struct DurationArgument: ExpressibleByArgument {
+/// Durations written like `90s`, `15m`, `48h`, `7d` (at most ten years).
+struct DurationArgument: ExpressibleByArgument, Sendable {
     let seconds: Int64
+
     init?(argument: String) {
-        guard let unit = argument.last, let value = Int64(argument.dropLast()), value > 0 else { return nil }
-        switch unit {
-        case "s": seconds = value
-        case "m": seconds = value * 60
-        case "h": seconds = value * 3600
-        case "d": seconds = value * 86_400
-        default: return nil
-        }
+        guard let seconds = HumanDuration.seconds(argument) else { return nil }
+        self.seconds = seconds
     }
 }
 

@@ -43,8 +43,8 @@ public struct RelayServerConfiguration: Sendable {
     public var idleTimeoutSeconds: Int64 = 75
     /// Largest request body in bytes (section 8: 2 MiB).
     public var maxRequestBodyBytes: Int = 2 << 20
-    /// Seconds between retention sweeps.
-    public var retentionSweepSeconds: Int64 = 3600
+    /// Seconds between retention sweeps (each also truncates the WAL, so deleted ciphertext leaves the disk within this time).
+    public var retentionSweepSeconds: Int64 = 600
     /// Seconds between automatic ping campaigns (about six months), or `nil` for none.
     public var pingCampaignIntervalSeconds: Int64?
     /// The relay's rules.

@@ -52,6 +52,8 @@ extension RelayService {
         let cutoff = Timestamp(now).adding(seconds: -configuration.metadataRetention).date
         let metadata = try await storeCall("purge metadata") { try await store.purgeMetadata(olderThan: cutoff) }
         _ = try await storeCall("purge sessions") { try await store.purgeExpiredSessions(now: now) }
+        // Receipted and expired ciphertext may still sit in WAL page images: truncate the log.
+        try await storeCall("checkpoint") { try await store.truncateWriteAheadLog() }
         if bodies + metadata > 0 {
             logger.info("retention sweep", metadata: ["bodies_deleted": "\(bodies)", "metadata_rows_deleted": "\(metadata)"])
         }

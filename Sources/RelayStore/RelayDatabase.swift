@@ -47,6 +47,9 @@ public final class RelayStore: Sendable {
         // undoes; keeping it here too means no connection ever starts at NORMAL.
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Deleted ciphertext is overwritten with zeros, not left in free pages
+            // (Debian's SQLite defaults to this; other builds do not).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         let pool: DatabasePool
         do {
@@ -81,7 +84,22 @@ public final class RelayStore: Sendable {
     /// - Throws: ``StoreError`` if a connection cannot be closed (it is still in use).
     public func close() throws {
         do {
+            // Copy the WAL into the main file and empty it, so no page image
+            // of deleted ciphertext stays in the -wal file after a clean stop.
+            _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             try pool.close()
+        } catch {
+            throw StoreError.wrapping(error)
+        }
+    }
+
+    /// Checkpoints and truncates the write-ahead log, so the old page images
+    /// it holds (deleted ciphertext among them) are gone from disk.
+    ///
+    /// - Throws: ``StoreError`` on a database failure.
+    public func truncateWriteAheadLog() async throws {
+        do {
+            _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         } catch {
             throw StoreError.wrapping(error)
         }

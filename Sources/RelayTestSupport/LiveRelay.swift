@@ -28,7 +28,8 @@ public final class LiveRelay: Sendable {
         self.trust = trust
     }
 
-    /// Runs `body` with a live relay, then shuts it down gracefully.
+    /// Runs `body` with a live relay, then shuts it down gracefully. A new
+    /// data directory is removed afterwards; a given one is kept.
     ///
     /// - Parameters:
     ///   - dataDirectory: An existing data directory to serve (a restart), or `nil` for a new one.
@@ -40,7 +41,9 @@ public final class LiveRelay: Sendable {
         dataDirectory: String? = nil, tls: Bool = true, logger: Logger = Logger(label: "test-relay"),
         configure: (inout RelayServerConfiguration) -> Void = { _ in }, _ body: (LiveRelay) async throws -> T
     ) async throws -> T {
-        let directory = try dataDirectory ?? TemporaryDirectory().path
+        let temporary = dataDirectory == nil ? try TemporaryDirectory() : nil
+        defer { temporary?.remove() }
+        let directory = dataDirectory ?? temporary!.path
         let keyPath = (directory as NSString).appendingPathComponent(RelayKeyFile.fileName)
         let key = FileManager.default.fileExists(atPath: keyPath) ? try RelayKeyFile.load(from: keyPath) : try RelayKeyFile.create(at: keyPath)
         let store = try RelayStore(path: (directory as NSString).appendingPathComponent("relay.sqlite"))
@@ -63,7 +66,10 @@ public final class LiveRelay: Sendable {
         }
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try? await group.run() }
+            tasks.addTask {
+                // If the server fails before binding, end the port stream so the wait below ends too.
+                do { try await group.run() } catch { continuation.finish() }
+            }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next(), port > 0 else {
                 await group.triggerGracefulShutdown()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `poc-relay`: the custodian's host tool, in the spirit of `prosodyctl`.
 @main
@@ -21,4 +22,32 @@ struct PocRelay: AsyncParsableCommand {
             Init.self, Serve.self, Invite.self, Revoke.self, States.self, PingCommand.self, Audit.self,
         ]
     )
+
+    /// Runs the command; any failure is one `poc-relay: error: ...` line on
+    /// standard error and a non-zero exit (64 for usage errors).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data("poc-relay: error: \(oneLine(message(for: error)))\n".utf8))
+            Foundation.exit(code.rawValue)
+        }
+    }
+}
+
+/// A possibly multi-line ArgumentParser message as one line.
+func oneLine(_ message: String) -> String {
+    let text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+    return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        .joined(separator: " ").replacingOccurrences(of: ": - ", with: ": ").replacingOccurrences(of: " - ", with: ", ")
 }

@@ -46,22 +46,14 @@ struct CLIError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Durations written like `90s`, `15m`, `48h`, `7d`.
+/// Durations written like `90s`, `15m`, `48h`, `7d` (at most ten years).
 struct DurationArgument: ExpressibleByArgument, Sendable {
     let seconds: Int64
 
     init?(argument: String) {
-        guard let unit = argument.last, let value = Int64(argument.dropLast()), value > 0 else { return nil }
-        switch unit {
-        case "s": seconds = value
-        case "m": seconds = value * 60
-        case "h": seconds = value * 3600
-        case "d": seconds = value * 86_400
-        default: return nil
-        }
+        guard let seconds = HumanDuration.seconds(argument) else { return nil }
+        self.seconds = seconds
     }
-
-    static var defaultCompletionKind: CompletionKind { .default }
 }
 
 extension Role: ExpressibleByArgument {}

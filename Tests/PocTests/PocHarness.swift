@@ -24,7 +24,7 @@ struct PocRunner {
         self.root = root
         passphraseFile = root.file("passphrase")
         if !FileManager.default.fileExists(atPath: passphraseFile) {
-            FileManager.default.createFile(atPath: passphraseFile, contents: Data("correct horse battery staple".utf8))
+            _ = FileManager.default.createFile(atPath: passphraseFile, contents: Data("correct horse battery staple".utf8))
         }
     }
 

@@ -43,7 +43,9 @@ struct PocMoreTests {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let read = await poc.ok("deu", ["read", id, "--save-attachments", folder])
             #expect(read.out.contains("Attachment: iocs.csv (text/csv, 35 bytes)"))
-            #expect(try Data(contentsOf: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("iocs.csv"))) == Data(contentsOf: URL(fileURLWithPath: file)))
+            #expect(
+                try Data(contentsOf: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("iocs.csv")))
+                    == Data(contentsOf: URL(fileURLWithPath: file)))
             let big = poc.root.file("big.bin")
             try Data(count: 2 << 20).write(to: URL(fileURLWithPath: big))
             let refused = await poc.run("fra", ["send", "--to", deu, "--subject", "too big", "--body", "x", "--attach", big])
@@ -77,7 +79,8 @@ struct PocMoreTests {
             _ = try await poc.enrol("fra", state: "FRA", role: .technical)
             let deu = try await poc.enrol("deu", state: "DEU", role: .technical)
             let marker = poc.root.file("events")
-            async let watching = poc.run("deu", ["watch", "--count", "2", "--seconds", "20", "--exec", "echo \"$POC_EVENT $POC_URGENCY $POC_FROM\" >> \(marker)"])
+            async let watching = poc.run(
+                "deu", ["watch", "--count", "2", "--seconds", "20", "--exec", "echo \"$POC_EVENT $POC_URGENCY $POC_FROM\" >> \(marker)"])
             try await Task.sleep(for: .milliseconds(800))
             await poc.ok("fra", ["send", "--to", deu, "--urgency", "flash", "--subject", "Wake up", "--body", "secret body"])
             _ = try await poc.relay.service.startCampaign(deadline: 3600)
@@ -95,4 +98,3 @@ struct PocMoreTests {
         }
     }
 }
-

@@ -116,18 +116,21 @@ struct PocTrustTests {
     @Test("a message sealed while the relay is down waits in the outbox and goes once after a restart")
     func outboxAcrossRestart() async throws {
         let homes = try TemporaryDirectory(prefix: "poc-outbox")
-        defer { homes.remove() }
+        let data = try TemporaryDirectory(prefix: "poc-outbox-relay")
+        defer {
+            homes.remove()
+            data.remove()
+        }
         var port = 0
-        var dataDirectory = ""
+        let dataDirectory = data.path
         var deu = ""
         // First life of the relay: enrol two POCs.
-        try await LiveRelay.with { relay in
+        try await LiveRelay.with(dataDirectory: dataDirectory) { relay in
             let runner = PocRunner(relay: relay, root: homes)
             _ = try await runner.enrol("fra", state: "FRA", role: .technical)
             deu = try await runner.enrol("deu", state: "DEU", role: .technical)
             await runner.ok("fra", ["directory"])
             port = relay.baseURL.port ?? 0
-            dataDirectory = relay.dataDirectory
         }
         // Relay down: the message is sealed, kept, and reported with status 69.
         let offline = try await LiveRelay.with(dataDirectory: dataDirectory, configure: { $0.port = port }) { relay in

@@ -97,40 +97,30 @@ struct CLITests {
         let arguments: @Sendable (_ dataDir: String) -> [String]
         let initialise: Bool
         let mentions: String
-        /// A known bug in Sources that this input exposes.
-        var knownIssue: String? = nil
         var testDescription: String { name }
     }
-
-    static let argumentParserUsage =
-        "ArgumentParser appends Help:/Usage: lines to a ValidationError or an unparsable value (Sources/poc-relay/Support.swift, Admin.swift)"
-    static let overflowCrash =
-        "DurationArgument multiplies and Timestamp.adding adds without overflow checks: poc-relay traps (Sources/poc-relay/Support.swift:56-59, Sources/RelayProtocol/Encoding/Timestamp.swift:23)"
 
     static let badInputs: [BadInput] = [
         BadInput(
             name: "--state fra", arguments: { ["invite", "--data-dir", $0, "--state", "fra", "--role", "technical"] }, initialise: true,
-            mentions: "state",
-            knownIssue: argumentParserUsage),
+            mentions: "state"),
         BadInput(
             name: "--role admiral", arguments: { ["invite", "--data-dir", $0, "--state", "FRA", "--role", "admiral"] }, initialise: true,
-            mentions: "admiral",
-            knownIssue: argumentParserUsage),
+            mentions: "admiral"),
         BadInput(
             name: "--expires 7x", arguments: { ["invite", "--data-dir", $0, "--state", "FRA", "--role", "technical", "--expires", "7x"] },
-            initialise: true, mentions: "7x", knownIssue: argumentParserUsage),
+            initialise: true, mentions: "7x"),
         BadInput(
             name: "--expires 99999999999999999d (overflows seconds)",
             arguments: { ["invite", "--data-dir", $0, "--state", "FRA", "--role", "technical", "--expires", "99999999999999999d"] },
-            initialise: true, mentions: "expires", knownIssue: overflowCrash),
+            initialise: true, mentions: "expires"),
         BadInput(
             name: "--expires 9223372036854775807s (overflows the expiry time)",
             arguments: { ["invite", "--data-dir", $0, "--state", "FRA", "--role", "technical", "--expires", "9223372036854775807s"] },
-            initialise: true, mentions: "expires", knownIssue: overflowCrash),
+            initialise: true, mentions: "expires"),
         BadInput(
             name: "ping start --deadline 99999999999999999d",
-            arguments: { ["ping", "start", "--data-dir", $0, "--deadline", "99999999999999999d"] }, initialise: true, mentions: "deadline",
-            knownIssue: overflowCrash),
+            arguments: { ["ping", "start", "--data-dir", $0, "--deadline", "99999999999999999d"] }, initialise: true, mentions: "deadline"),
         BadInput(name: "revoke NOPE-1", arguments: { ["revoke", "--data-dir", $0, "NOPE-1"] }, initialise: true, mentions: "NOPE-1"),
         BadInput(name: "uninitialised data dir", arguments: { ["states", "--data-dir", $0] }, initialise: false, mentions: "init"),
         BadInput(
@@ -150,11 +140,7 @@ struct CLITests {
                 #expect(result.stderr.contains(input.mentions), "\(result)")
                 #expect(result.stderrLines.count == 1, "\(result)")
             }
-            if let knownIssue = input.knownIssue {
-                withKnownIssue(Comment(rawValue: knownIssue)) { oneLineError() }
-            } else {
-                oneLineError()
-            }
+            oneLineError()
             if !input.initialise {
                 #expect(!FileManager.default.fileExists(atPath: directory.file("data/relay.sqlite")), "a store was created: \(result)")
             }

@@ -141,12 +141,7 @@ struct DataAtRestTests {
                     ("nonce", scenario.receiptedBody.prefix(24)),
                     ("ciphertext", scenario.receiptedBody.dropFirst(24).prefix(32)),
                 ] + scenario.receiptedWrappedKeys.enumerated().map { ("wrapped key \($0.offset)", $0.element) }
-            withKnownIssue(
-                """
-                receipted ciphertext stays in relay.sqlite-wal: nothing runs wal_checkpoint(TRUNCATE), and RelayStore.close() \
-                leaves the WAL (GRDB closes the writer before its read-only readers) (Sources/RelayStore/RelayDatabase.swift)
-                """
-            ) {
+            do {
                 // While the relay runs the WAL holds old page images; after a clean stop nothing should.
                 for (name, needle) in needles {
                     let found = Self.holders(of: Data(needle), in: filesAfterStop)

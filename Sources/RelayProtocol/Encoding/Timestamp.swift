@@ -19,8 +19,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// The same instant as a `Date`.
     public var date: Date { Date(timeIntervalSince1970: TimeInterval(secondsSince1970)) }
 
-    /// This time moved by `seconds`.
-    public func adding(seconds: Int64) -> Timestamp { Timestamp(secondsSince1970: secondsSince1970 + seconds) }
+    /// This time moved by `seconds`, saturating instead of overflowing.
+    public func adding(seconds: Int64) -> Timestamp {
+        let (sum, overflow) = secondsSince1970.addingReportingOverflow(seconds)
+        return Timestamp(secondsSince1970: overflow ? (seconds > 0 ? .max : .min) : sum)
+    }
 
     /// Parses the canonical text form.
     /// - Throws: ``WireError/Code/malformedTime``.
