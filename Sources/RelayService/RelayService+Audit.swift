@@ -46,7 +46,7 @@ extension RelayService {
         let rows = record.byUrgency.compactMap { row -> DeliveryAudit.UrgencyRow? in
             guard let urgency = Urgency(rawValue: row.urgency) else { return nil }
             return .init(
-                urgency: urgency, exercise: row.exercise, accepted: row.accepted, receipted: row.receipted,
+                urgency: urgency, exercise: row.exercise, accepted: row.accepted, deliveries: row.deliveries, receipted: row.receipted,
                 medianReceiptS: row.medianReceiptSeconds.map(Int64.init), p95ReceiptS: row.p95ReceiptSeconds.map(Int64.init),
                 late: row.late)
         }

@@ -93,7 +93,7 @@ extension RelayStore {
                     FROM deliveries d JOIN envelopes e ON e.id = d.message_id
                     WHERE d.recipient = ? AND d.receipt_at IS NULL
                         AND d.wrapped_key IS NOT NULL AND e.body IS NOT NULL
-                    ORDER BY d.urgency_rank, d.accepted_at, d.message_id
+                    ORDER BY d.urgency_rank, d.accepted_at, d.rowid  -- rowid: submission order within a second
                     LIMIT ?
                     """,
                 arguments: [recipient, max(0, limit)])

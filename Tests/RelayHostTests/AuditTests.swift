@@ -96,12 +96,12 @@ struct AuditTests {
         }
     }
 
-    @Test("with a 2 s flash window: a late receipt and an overdue recipient count as late; the overdue message is undelivered")
+    @Test("with a 6 s flash window: a late receipt and an overdue recipient count as late; the overdue message is undelivered")
     func lateAndUndelivered() async throws {
         try await withTemporaryDirectory { directory in
-            try await withRelay(dataDirectory: directory.path, configure: { $0.service.receiptWindows[.flash] = 2 }) { relay, api in
-                // 2 s rather than 1 s: a receipt sent at once stays within the window on a loaded machine.
-                #expect(try await api.relayInfo().receiptWindows["flash"] == 2)
+            try await withRelay(dataDirectory: directory.path, configure: { $0.service.receiptWindows[.flash] = 6 }) { relay, api in
+                // 6 s: a receipt sent at once stays within the window even on a loaded 2-core machine.
+                #expect(try await api.relayInfo().receiptWindows["flash"] == 6)
                 let sender = try await relay.enrol("FRA", .technical, api: api)
                 let first = try await relay.enrol("DEU", .technical, api: api)
                 let second = try await relay.enrol("BRA", .technical, api: api)
@@ -120,8 +120,8 @@ struct AuditTests {
                 #expect(early.byUrgency.allSatisfy { $0.late == 0 }, "\(early.byUrgency)")
                 #expect(early.undelivered.isEmpty)
 
-                // Past both windows: every duration measured from now on is at least 3 s.
-                try await sleep(until: max(accepted, singleAccepted).date.addingTimeInterval(3.3))
+                // Past both windows: every duration measured from now on is at least 7 s.
+                try await sleep(until: max(accepted, singleAccepted).date.addingTimeInterval(7.3))
                 _ = try await Self.receipt(first, [single.id], sender: sender)
 
                 let audit = try await custodian.session.auditDelivery()
@@ -132,10 +132,10 @@ struct AuditTests {
                         Figures(.immediate, exercise: false, accepted: 1, receipted: 0, late: 0),
                     ])
                 let real = try #require(audit.byUrgency.first { $0.urgency == .flash && !$0.exercise })
-                #expect((0...2).contains(real.medianReceiptS ?? -1))
+                #expect((0...5).contains(real.medianReceiptS ?? -1))
                 let drill = try #require(audit.byUrgency.first { $0.urgency == .flash && $0.exercise })
-                #expect((real.p95ReceiptS ?? -1) <= 2)
-                #expect((drill.medianReceiptS ?? -1) >= 3)
+                #expect((real.p95ReceiptS ?? -1) <= 5)
+                #expect((drill.medianReceiptS ?? -1) >= 7)
                 #expect(audit.byUrgency.first { $0.urgency == .immediate }?.medianReceiptS == nil)
 
                 #expect(audit.undelivered.map(\.id) == [both.id], "only the message with a recipient overdue")

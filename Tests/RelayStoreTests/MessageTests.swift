@@ -157,7 +157,8 @@ struct ConcurrencyTests {
             }
             #expect(outcomes.count == 40 && outcomes.allSatisfy { $0 == .accepted(acceptedAt: t0) })
             let inbox = try await store.inbox(recipient: b, limit: 100, now: t0)
-            #expect(inbox.map(\.id) == (0..<40).map { String(format: "m%02d", $0) })
+            // Same second, same urgency: commit order, which concurrent submitters do not fix.
+            #expect(inbox.map(\.id).sorted() == (0..<40).map { String(format: "m%02d", $0) })
         }
     }
 }

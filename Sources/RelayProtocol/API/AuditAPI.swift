@@ -83,19 +83,27 @@ public struct DeliveryAudit: Hashable, Sendable, Codable {
     public struct UrgencyRow: Hashable, Sendable, Codable {
         public var urgency: Urgency
         public var exercise: Bool
+        /// Messages accepted.
         public var accepted: Int
+        /// Deliveries: one per recipient of each accepted message (an extra field beyond section 7).
+        public var deliveries: Int
+        /// Deliveries receipted.
         public var receipted: Int
         public var medianReceiptS: Int64?
         public var p95ReceiptS: Int64?
         public var late: Int
         enum CodingKeys: String, CodingKey {
-            case urgency, exercise, accepted, receipted, medianReceiptS = "median_receipt_s", p95ReceiptS = "p95_receipt_s", late
+            case urgency, exercise, accepted, deliveries, receipted, medianReceiptS = "median_receipt_s", p95ReceiptS = "p95_receipt_s", late
         }
         /// Creates the value.
-        public init(urgency: Urgency, exercise: Bool, accepted: Int, receipted: Int, medianReceiptS: Int64?, p95ReceiptS: Int64?, late: Int) {
+        public init(
+            urgency: Urgency, exercise: Bool, accepted: Int, deliveries: Int, receipted: Int, medianReceiptS: Int64?, p95ReceiptS: Int64?,
+            late: Int
+        ) {
             self.urgency = urgency
             self.exercise = exercise
             self.accepted = accepted
+            self.deliveries = deliveries
             self.receipted = receipted
             self.medianReceiptS = medianReceiptS
             self.p95ReceiptS = p95ReceiptS
@@ -106,6 +114,7 @@ public struct DeliveryAudit: Hashable, Sendable, Codable {
             try c.encode(urgency, forKey: .urgency)
             try c.encode(exercise, forKey: .exercise)
             try c.encode(accepted, forKey: .accepted)
+            try c.encode(deliveries, forKey: .deliveries)
             try c.encode(receipted, forKey: .receipted)
             try c.encode(medianReceiptS, forKey: .medianReceiptS)
             try c.encode(p95ReceiptS, forKey: .p95ReceiptS)
