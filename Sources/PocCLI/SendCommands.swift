@@ -256,25 +256,22 @@ struct Consent: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Grant a consent request.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The consent request's message id.") var requestID: MessageIDArgument
-        func run() async throws {
-            try await global.withClient { client in
-                let outcome = try await client.replyToConsent(requestID.id, granted: true)
-                if case .accepted = outcome { global.environment.write("granted consent (request \(requestID.id))") }
-                if case .queued = outcome { try report(outcome, id: requestID.id, to: []) }
-            }
-        }
+        func run() async throws { try await Consent.reply(requestID.id, granted: true, global: global) }
     }
 
     struct Deny: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Deny a consent request.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The consent request's message id.") var requestID: MessageIDArgument
-        func run() async throws {
-            try await global.withClient { client in
-                let outcome = try await client.replyToConsent(requestID.id, granted: false)
-                if case .accepted = outcome { global.environment.write("denied consent (request \(requestID.id))") }
-                if case .queued = outcome { try report(outcome, id: requestID.id, to: []) }
-            }
+        func run() async throws { try await Consent.reply(requestID.id, granted: false, global: global) }
+    }
+
+    /// Sends the consent reply for `grant` and `deny`.
+    static func reply(_ requestID: MessageID, granted: Bool, global: GlobalOptions) async throws {
+        try await global.withClient { client in
+            let outcome = try await client.replyToConsent(requestID, granted: granted)
+            if case .accepted = outcome { global.environment.write("\(granted ? "granted" : "denied") consent (request \(requestID))") }
+            if case .queued = outcome { try report(outcome, id: requestID, to: []) }
         }
     }
 }

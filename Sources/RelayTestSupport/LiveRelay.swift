@@ -98,3 +98,31 @@ public final class LiveRelay: Sendable {
 public enum LiveRelayError: Error {
     case didNotStart
 }
+
+extension LiveRelay {
+    /// ``with(dataDirectory:tls:logger:configure:_:)`` plus one API client for
+    /// the relay, shut down after `body` whether it returns or throws.
+    public static func withClient<T: Sendable>(
+        dataDirectory: String? = nil, logger: Logger = Logger(label: "test-relay"),
+        configure: (inout RelayServerConfiguration) -> Void = { _ in }, _ body: (LiveRelay, RelayAPIClient) async throws -> T
+    ) async throws -> T {
+        try await with(dataDirectory: dataDirectory, logger: logger, configure: configure) { relay in
+            try await RelayAPIClient.using(baseURL: relay.baseURL, trust: relay.trust) { api in try await body(relay, api) }
+        }
+    }
+}
+
+extension RelayAPIClient {
+    /// Runs `body` with a new client for `baseURL`, shut down afterwards whether it returns or throws.
+    public static func using<T: Sendable>(baseURL: URL, trust: RelayTrust, _ body: (RelayAPIClient) async throws -> T) async throws -> T {
+        let api = try RelayAPIClient(baseURL: baseURL, trust: trust)
+        do {
+            let result = try await body(api)
+            try await api.shutdown()
+            return result
+        } catch {
+            try? await api.shutdown()
+            throw error
+        }
+    }
+}

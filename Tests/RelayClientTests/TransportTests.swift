@@ -27,8 +27,9 @@ import Testing
         #expect(failure.description.hasPrefix("cannot reach the relay at \(scheme)://127.0.0.1:\(port)"))
         #expect(failure.description.contains("connection refused"))
         #expect(!failure.description.contains("secret-token-123"))
-        // No retry loop: a refused connection is reported at once.
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // No retry loop: a refused connection is reported well before the 30 s request timeout
+        // (the bound is generous: this is a behaviour check, not a speed measurement).
+        #expect(ContinuousClock.now - started < .seconds(20))
     }
 
     @Test func healthOnClosedPortThrowsRatherThanAnsweringFalse() async throws {

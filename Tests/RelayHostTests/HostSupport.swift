@@ -17,39 +17,17 @@ func withTemporaryDirectory<T>(_ body: (TemporaryDirectory) async throws -> T) a
     return try await body(directory)
 }
 
-/// A live relay over `dataDirectory` and one API client for it; the client is
-/// shut down after `body`, whether it returns or throws.
-///
-/// Always pass a directory we own: `LiveRelay.with(dataDirectory: nil)` makes
-/// a temporary folder it never removes.
+/// A live relay over `dataDirectory` (a directory the test owns) and one API client for it.
 func withRelay<T: Sendable>(
     dataDirectory: String, logger: Logger = Logger(label: "host-test-relay"),
     configure: (inout RelayServerConfiguration) -> Void = { _ in }, _ body: (LiveRelay, RelayAPIClient) async throws -> T
 ) async throws -> T {
-    try await LiveRelay.with(dataDirectory: dataDirectory, logger: logger, configure: configure) { relay in
-        let api = try relay.client()
-        do {
-            let result = try await body(relay, api)
-            try await api.shutdown()
-            return result
-        } catch {
-            try? await api.shutdown()
-            throw error
-        }
-    }
+    try await LiveRelay.withClient(dataDirectory: dataDirectory, logger: logger, configure: configure, body)
 }
 
 /// Runs `body` with an API client for `baseURL`, shut down afterwards.
 func withClient<T: Sendable>(baseURL: URL, trust: RelayTrust, _ body: (RelayAPIClient) async throws -> T) async throws -> T {
-    let api = try RelayAPIClient(baseURL: baseURL, trust: trust)
-    do {
-        let result = try await body(api)
-        try await api.shutdown()
-        return result
-    } catch {
-        try? await api.shutdown()
-        throw error
-    }
+    try await RelayAPIClient.using(baseURL: baseURL, trust: trust, body)
 }
 
 // MARK: Enrolment with a token we hold

@@ -10,17 +10,7 @@ import Testing
 func withRelay<T: Sendable>(
     configure: (inout RelayServerConfiguration) -> Void = { _ in }, _ body: (LiveRelay, RelayAPIClient) async throws -> T
 ) async throws -> T {
-    try await LiveRelay.with(configure: configure) { relay in
-        let api = try relay.client()
-        do {
-            let result = try await body(relay, api)
-            try await api.shutdown()
-            return result
-        } catch {
-            try? await api.shutdown()
-            throw error
-        }
-    }
+    try await LiveRelay.withClient(configure: configure, body)
 }
 
 extension RelayAPIClient {
