@@ -189,6 +189,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Crash safety with the real binary, hostile input, isolation, slow clients, fuzzing.
+        .testTarget(
+            name: "RelayReliabilityTests",
+            dependencies: [
+                "RelayTestSupport", "RelayServer", "RelayService", "RelayStore", "RelayClient", "RelayProtocol", "Sodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RelayStoreTests",
             dependencies: ["RelayStore"],
