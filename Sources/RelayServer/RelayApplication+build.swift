@@ -63,6 +63,8 @@ public func buildApplication(
 /// rate limits and, for all but the public endpoints, session authentication.
 func buildRouter(service: RelayService, configuration: RelayServerConfiguration) -> Router<RelayRequestContext> {
     let router = Router(context: RelayRequestContext.self)
+    // First, so that the problem renderer sees the limit too; it throws nothing.
+    router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: configuration.maxRequestBodyBytes))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MetricsMiddleware())
     let limits = configuration.rateLimits

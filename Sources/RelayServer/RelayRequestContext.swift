@@ -17,8 +17,10 @@ public struct RelayRequestContext: RequestContext {
         self.caller = nil
     }
 
-    /// Section 8: request bodies at most 2 MiB.
-    public var maxUploadSize: Int { 2 << 20 }
+    /// The largest request body read, in bytes: section 8's 2 MiB unless
+    /// ``RelayServerConfiguration/maxRequestBodyBytes`` says otherwise
+    /// (``RequestLimitsMiddleware`` sets it).
+    public var maxUploadSize: Int = 2 << 20
 
     /// The authenticated caller, or 401.
     public func requireCaller() throws(RelayFailure) -> Caller {

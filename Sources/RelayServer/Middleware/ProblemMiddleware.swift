@@ -18,9 +18,9 @@ public struct ProblemMiddleware: RouterMiddleware {
         } catch let failure as RelayFailure {
             return RelayFailure.render(failure.problem, retryAfter: failure.retryAfterSeconds)
         } catch let error as HTTPError {
-            return RelayFailure.render(Self.problem(for: error.status, request: request))
+            return RelayFailure.render(Self.problem(for: error.status, request: request, context: context))
         } catch let error as any HTTPResponseError {
-            return RelayFailure.render(Self.problem(for: error.status, request: request))
+            return RelayFailure.render(Self.problem(for: error.status, request: request, context: context))
         } catch {
             context.logger.error("unhandled error", metadata: ["type": "\(type(of: error))"])
             return RelayFailure.render(
@@ -32,7 +32,7 @@ public struct ProblemMiddleware: RouterMiddleware {
     }
 
     /// A problem for a status Hummingbird produced itself.
-    static func problem(for status: HTTPResponse.Status, request: Request) -> Problem {
+    static func problem(for status: HTTPResponse.Status, request: Request, context: Context) -> Problem {
         switch status.code {
         case 404:
             return Problem(
@@ -44,7 +44,7 @@ public struct ProblemMiddleware: RouterMiddleware {
                 status: 405, title: "Method not allowed", detail: "\(request.uri.path) does not take \(request.method.rawValue).",
                 type: "urn:poc-relay:problem:method-not-allowed")
         case 413:
-            return RelayFailure.tooLarge("The request is larger than the relay accepts (2 MiB).").problem
+            return RelayFailure.tooLarge("The request is larger than the relay accepts (\(context.maxUploadSize) bytes).").problem
         case 400..<500:
             return RelayFailure.badRequest("The request could not be read: check the body is JSON of the shape PROTOCOL.md gives.").problem
         default:
