@@ -19,6 +19,7 @@ extension RelayService {
             throw .unprocessable(
                 "key_signature does not verify: sign \"POCRELAY-KEY-V1\\n\" || base64(box_key) || \"\\n\" || key_created_at with the identity key.")
         }
+        try checkKeyTime(request.keyCreatedAt)
         let entryJSON = String(decoding: (try? WireJSON.encode(request.entry)) ?? Data(), as: UTF8.self)
         let newPOC = NewPOC(
             signingKey: signingKey.rawRepresentation, boxKey: boxKey.rawRepresentation,

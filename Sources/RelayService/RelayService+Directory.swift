@@ -28,13 +28,38 @@ extension RelayService {
     }
 
     /// `POST /v1/keys/box`: rotates the caller's X25519 key.
-    /// - Throws: 422 when the key certificate does not verify.
+    ///
+    /// Key certificates only move forward: one older than the current
+    /// certificate, or for an encryption key this POC used before, is refused,
+    /// so that whoever holds a stolen session token cannot replay an old
+    /// certificate (they are public) to bring back an old, perhaps
+    /// compromised, key. Sending the current certificate again changes nothing.
+    /// - Throws: 422 when the key certificate does not verify, is dated more
+    ///   than ``RelayServiceConfiguration/maxKeyClockSkew`` ahead, is older than
+    ///   the current one, or names a key used before.
     public func rotateBoxKey(_ rotation: BoxKeyRotation, for caller: Caller) async throws(RelayFailure) -> DirectoryEntry {
         let boxKey: BoxPublicKey
         do { boxKey = try BoxPublicKey(wire: rotation.boxKey, field: "box_key") } catch { throw .wire(error) }
         let certificate = KeyCertificate(boxKey: boxKey, createdAt: rotation.keyCreatedAt, signature: rotation.keySignature)
         guard certificate.isValid(for: caller.signingKey) else {
             throw .unprocessable("key_signature does not verify with your identity key.")
+        }
+        try checkKeyTime(rotation.keyCreatedAt)
+        let me = caller.pocID.rawValue
+        guard let current = try await storeCall("poc", { try await store.poc(id: me) }) else { throw .unauthorized }
+        if current.boxKey == boxKey.rawRepresentation && current.keyCreatedAt == rotation.keyCreatedAt.description
+            && current.keySignature == rotation.keySignature.data
+        {
+            return try entry(of: current, lastPing: nil)
+        }
+        if let currentTime = try? Timestamp(parsing: current.keyCreatedAt), rotation.keyCreatedAt < currentTime {
+            throw .unprocessable(
+                "key_created_at (\(rotation.keyCreatedAt)) is older than your current key certificate (\(currentTime)): "
+                    + "a key certificate is only replaced by a newer one. Make a new key and sign its certificate now.")
+        }
+        let used = try await storeCall("key events") { try await store.keyEvents(pocID: me) }
+        guard !used.contains(where: { $0.boxKey == boxKey.rawRepresentation }) else {
+            throw .unprocessable("This encryption key was yours before; a rotation needs a new key. Make a new key and sign its certificate.")
         }
         let record = try await storeCall("rotate key") {
             try await store.rotateBoxKey(
@@ -43,5 +68,15 @@ extension RelayService {
         }
         logger.info("box key rotated", metadata: ["poc_id": "\(caller.pocID)"])
         return try entry(of: record, lastPing: nil)
+    }
+
+    /// 422 unless `time` is at most ``RelayServiceConfiguration/maxKeyClockSkew`` ahead of the relay's clock.
+    func checkKeyTime(_ time: Timestamp) throws(RelayFailure) {
+        let now = Timestamp(now)
+        guard time.secondsSince1970 <= now.secondsSince1970 + configuration.maxKeyClockSkew else {
+            throw .unprocessable(
+                "key_created_at (\(time)) is more than \(configuration.maxKeyClockSkew / 3600) hours ahead of the relay's clock (\(now)): "
+                    + "check the computer's clock and time zone, then sign the key certificate again.")
+        }
     }
 }

@@ -17,6 +17,9 @@ public struct RelayServiceConfiguration: Sendable, Hashable {
     public var messageExpiry: Int64 = 30 * 86_400
     /// How long routing metadata stays for audit, in seconds (400 days).
     public var metadataRetention: Int64 = 400 * 86_400
+    /// How far ahead of the relay's clock a key certificate's `key_created_at`
+    /// may be, in seconds (24 hours: clocks set to local time as if it were UTC).
+    public var maxKeyClockSkew: Int64 = 86_400
     /// Time a POC has to answer a ping, in seconds (48 hours).
     public var pingDeadline: Int64 = 48 * 3600
     /// Longest long-poll wait a client may ask for, in seconds (60).
