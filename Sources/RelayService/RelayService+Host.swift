@@ -35,6 +35,9 @@ extension RelayService {
         } catch {
             throw .unavailable
         }
+        // Wakes its long polls, which then end with 401 (a revocation by another
+        // process is seen when the poll's wait ends).
+        await notifier.notify([pocID.rawValue])
         logger.info("poc revoked", metadata: ["poc_id": "\(pocID)"])
     }
 

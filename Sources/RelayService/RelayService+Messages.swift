@@ -68,6 +68,12 @@ extension RelayService {
         let me = caller.pocID.rawValue
         while true {
             let seen = await notifier.generation(of: me)
+            // The session was checked when the request came, but the POC may have
+            // been revoked since (or while waiting): then it gets nothing more. The
+            // check comes after reading the generation, so a revocation after it
+            // wakes the wait below and is seen on the next turn.
+            let record = try await storeCall("poc") { try await store.poc(id: me) }
+            guard let record, self.caller(of: record) != nil else { throw .unauthorized }
             let items = try await storeCall("inbox") { try await store.inbox(recipient: me, limit: limit, now: now) }
             let remaining = deadline - ContinuousClock.now
             if !items.isEmpty || remaining <= .zero || Task.isCancelled {

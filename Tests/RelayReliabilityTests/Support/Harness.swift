@@ -127,6 +127,9 @@ enum Base64Spelling {
 /// Random bytes.
 func randomBytes(_ count: Int) -> Data { SecureRandom.bytes(count: count) }
 
+/// A message id nobody used.
+func unusedMessageID() -> String { MessageID.random().rawValue }
+
 /// Waits (without blocking a thread) until `condition` holds or `timeout` passes; whether it held.
 func eventually(timeout: Duration, poll: Duration = .milliseconds(50), _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
