@@ -23,9 +23,16 @@ extension RelayFailure: HTTPResponseError {
 /// JSON in and out of handlers.
 enum JSONBody {
     /// Reads and strictly decodes a JSON request body.
+    ///
+    /// Strict means: the shape of the wire type, canonical values (the wire
+    /// types check those), and no field the type does not know. A field the
+    /// relay would not write back is one it does not understand, so the body
+    /// is compared with the re-encoding of what was decoded; an unknown field
+    /// is refused rather than silently dropped (README, "Decisions").
     /// - Throws: 413 over the limit; 400 for JSON that is not the expected
-    ///   shape, naming the field; 400/422 from wire validation.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: RelayRequestContext) async throws -> T {
+    ///   shape or has a field the protocol does not define, naming the field;
+    ///   400/422 from wire validation.
+    static func decode<T: Codable>(_ type: T.Type, from request: Request, context: RelayRequestContext) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
@@ -33,8 +40,9 @@ enum JSONBody {
             throw RelayFailure.tooLarge("The request body is larger than \(context.maxUploadSize) bytes.")
         }
         let data = Data(buffer.readableBytesView)
+        let value: T
         do {
-            return try WireJSON.decode(T.self, from: data)
+            value = try WireJSON.decode(T.self, from: data)
         } catch let error as WireError {
             throw RelayFailure.wire(error)
         } catch let error as DecodingError {
@@ -42,6 +50,43 @@ enum JSONBody {
         } catch {
             throw RelayFailure.badRequest("The body is not valid JSON.")
         }
+        if let field = unknownField(in: data, decoded: value) {
+            throw RelayFailure.badRequest(
+                "The field \(RelayFailure.printable(field)) is not part of this request in protocol version 1; remove it (see PROTOCOL.md section 5)."
+            )
+        }
+        return value
+    }
+
+    /// The first field (as a dotted path) of the JSON `data` that the
+    /// re-encoding of `decoded` does not have, or nil. A `null` for a field
+    /// the encoder leaves out counts as absent.
+    static func unknownField(in data: Data, decoded: some Encodable) -> String? {
+        guard let original = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+            let encoded = try? WireJSON.encode(decoded),
+            let reference = try? JSONSerialization.jsonObject(with: encoded, options: [.fragmentsAllowed])
+        else { return nil }
+        return firstUnknown(original, reference, path: "")
+    }
+
+    private static func firstUnknown(_ original: Any, _ reference: Any, path: String) -> String? {
+        if let object = original as? [String: Any] {
+            let known = reference as? [String: Any] ?? [:]
+            for key in object.keys.sorted() {
+                let field = path.isEmpty ? key : "\(path).\(key)"
+                guard let value = object[key] else { continue }
+                guard let expected = known[key] else {
+                    if value is NSNull { continue }
+                    return field
+                }
+                if let found = firstUnknown(value, expected, path: field) { return found }
+            }
+        } else if let array = original as? [Any], let expected = reference as? [Any], array.count == expected.count {
+            for (index, element) in array.enumerated() {
+                if let found = firstUnknown(element, expected[index], path: "\(path)[\(index)]") { return found }
+            }
+        }
+        return nil
     }
 
     /// A JSON response.
@@ -56,7 +101,7 @@ enum JSONBody {
     static func explain(_ error: DecodingError) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
             let joined = codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-            return joined.isEmpty ? "the body" : joined
+            return joined.isEmpty ? "the body" : RelayFailure.printable(joined)
         }
         switch error {
         case .keyNotFound(let key, let context):

@@ -70,8 +70,16 @@ public struct RelayFailure: Error, Sendable, CustomStringConvertible {
 
     /// The failure for a wire error: 413 for size, 400 for unreadable, 422 otherwise.
     public static func wire(_ error: WireError) -> RelayFailure {
-        if error.code == .tooLarge { return .tooLarge("\(error.field) \(error.reason).") }
-        let field = error.field.isEmpty ? "" : "\(error.field): "
+        if error.code == .tooLarge { return .tooLarge("\(printable(error.field)) \(error.reason).") }
+        let field = error.field.isEmpty ? "" : "\(printable(error.field)): "
         return error.isMalformed ? .badRequest("\(field)\(error.reason).") : .unprocessable("\(field)\(error.reason).")
+    }
+
+    /// Text the client chose (a field path with its dictionary keys, an id),
+    /// made safe to echo in a detail: printable ASCII only, at most 64 characters.
+    public static func printable(_ text: String) -> String {
+        let scalars = text.unicodeScalars.prefix(65).map { (0x20..<0x7F).contains($0.value) ? $0 : "?" }
+        let cleaned = String(String.UnicodeScalarView(scalars))
+        return cleaned.count > 64 ? String(cleaned.prefix(64)) + "..." : cleaned
     }
 }

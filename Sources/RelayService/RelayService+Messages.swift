@@ -27,11 +27,11 @@ extension RelayService {
             if !RoutingRule.permits(from: caller.party, to: party) { refused.append(recipient.rawValue) }
         }
         guard unknown.isEmpty else {
-            throw .unprocessable("Not active POCs of this directory: \(unknown.joined(separator: ", ")). Check the directory.")
+            throw .unprocessable("Not active POCs of this directory: \(Self.listed(unknown)). Check the directory.")
         }
         guard refused.isEmpty else {
             throw .forbidden(
-                "The routing rule forbids \(caller.role) POCs of \(caller.state) to write to \(refused.joined(separator: ", ")): "
+                "The routing rule forbids \(caller.role) POCs of \(caller.state) to write to \(Self.listed(refused)): "
                     + "diplomatic to diplomatic and technical to technical across states; any role within a state; custodians with all.")
         }
         let hash = SHA256.hash((try? WireJSON.encode(envelope)) ?? Data())
@@ -58,6 +58,13 @@ extension RelayService {
         case .invalid:
             throw .unprocessable("The envelope names a sender or recipient that is not enrolled.")
         }
+    }
+
+    /// At most ten ids for a detail, then how many more: a detail stays short
+    /// whatever the envelope names.
+    static func listed(_ ids: [String]) -> String {
+        let shown = ids.prefix(10).joined(separator: ", ")
+        return ids.count > 10 ? "\(shown) and \(ids.count - 10) more" : shown
     }
 
     /// `GET /v1/inbox`: the caller's waiting messages, most urgent first, then
