@@ -27,7 +27,13 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let router = buildRouter(service: service, configuration: configuration)
-    let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds)))
+    let slots = AddressSlots(limit: configuration.maxConnectionsPerAddress, exempt: configuration.trustedProxies)
+    let headTimeout = configuration.requestHeadTimeoutSeconds > 0 ? TimeAmount.seconds(configuration.requestHeadTimeoutSeconds) : nil
+    let bodyTimeout = configuration.requestBodyTimeoutSeconds > 0 ? TimeAmount.seconds(configuration.requestBodyTimeoutSeconds) : nil
+    let http1 = HTTPServerBuilder.http1(
+        configuration: .init(
+            additionalChannelHandlers: [ConnectionGuard(slots: slots, headTimeout: headTimeout, bodyTimeout: bodyTimeout)],
+            idleTimeout: .seconds(configuration.idleTimeoutSeconds)))
     let server: HTTPServerBuilder
     if let tls = configuration.tls {
         do {
@@ -55,7 +61,10 @@ public func buildApplication(
     }
     return Application(
         router: router, server: server,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "poc-relay"),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "poc-relay",
+            availableConnectionsDelegate: configuration.maxConnections > 0
+                ? MaximumAvailableConnections(configuration.maxConnections, logger: logger) : nil),
         services: services, onServerRunning: onServerRunning, logger: logger)
 }
 

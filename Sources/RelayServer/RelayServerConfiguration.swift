@@ -39,8 +39,21 @@ public struct RelayServerConfiguration: Sendable {
     public var trustedProxies: Set<String> = []
     /// Request limits.
     public var rateLimits = RateLimits()
-    /// Seconds an idle connection stays open (slow clients, half-open sockets).
+    /// Seconds an idle connection stays open (slow clients, half-open sockets);
+    /// it also bounds the wait for the next request head on a kept-alive connection.
     public var idleTimeoutSeconds: Int64 = 75
+    /// Seconds from a connection's opening (TLS handshake included) until its
+    /// first request head is complete; a slower client is disconnected (0: no limit).
+    public var requestHeadTimeoutSeconds: Int64 = 20
+    /// Seconds from a request head until the end of its body (0: no limit).
+    /// 120 s carries the largest body, 2 MiB, at about 140 kbit/s.
+    public var requestBodyTimeoutSeconds: Int64 = 120
+    /// Most connections open at once; further ones wait in the listen backlog
+    /// until one closes (0: no limit). Keep it below the process's open-file limit.
+    public var maxConnections: Int = 1000
+    /// Most connections one client address may hold open at once; more are
+    /// closed at once (0: no limit). Trusted proxies are exempt.
+    public var maxConnectionsPerAddress: Int = 64
     /// Largest request body in bytes (section 8: 2 MiB).
     public var maxRequestBodyBytes: Int = 2 << 20
     /// Seconds between retention sweeps (each also truncates the WAL, so deleted ciphertext leaves the disk within this time).

@@ -32,6 +32,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Serve Prometheus metrics on 127.0.0.1 at this port (off by default).") var metricsPort: Int?
     @Option(help: "Start a ping campaign this often, e.g. 182d (off by default).") var pingEvery: DurationArgument?
     @Option(help: "Believe X-Forwarded-For from this proxy address (repeatable).") var trustedProxy: [String] = []
+    @Option(help: "Most connections open at once; more wait to be accepted (default 1000, 0: no limit).") var maxConnections: Int?
+    @Option(help: "Most connections open at once from one client address (default 64, 0: no limit; trusted proxies exempt).")
+    var maxConnectionsPerAddress: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
 
     func run() async throws {
@@ -41,6 +44,8 @@ struct Serve: AsyncParsableCommand {
         if let port { configuration.port = port }
         if let every = pingEvery?.seconds { configuration.pingCampaignIntervalSeconds = every }
         configuration.trustedProxies.formUnion(trustedProxy)
+        if let maxConnections { configuration.maxConnections = maxConnections }
+        if let maxConnectionsPerAddress { configuration.maxConnectionsPerAddress = maxConnectionsPerAddress }
         let certificate = tlsCert ?? file.tlsCert, key = tlsKey ?? file.tlsKey
         if http {
             guard certificate == nil, key == nil else { throw ValidationError("--http serves without TLS; drop --tls-cert and --tls-key") }
@@ -112,16 +117,24 @@ struct RelayConfigFile: Decodable {
     var pocRatePerSecond: Double?
     var pocBurst: Double?
     var idleTimeoutSeconds: Int64?
+    var requestHeadTimeoutSeconds: Int64?
+    var requestBodyTimeoutSeconds: Int64?
+    var maxConnections: Int?
+    var maxConnectionsPerAddress: Int?
+    var maxRequestBodyBytes: Int?
     var pingIntervalSeconds: Int64?
     var pingDeadlineSeconds: Int64?
     var messageExpirySeconds: Int64?
     var metadataRetentionSeconds: Int64?
     var sessionLifetimeSeconds: Int64?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port, tlsCert = "tls_cert", tlsKey = "tls_key", trustedProxies = "trusted_proxies"
         case publicRatePerSecond = "public_rate_per_second", publicBurst = "public_burst"
         case pocRatePerSecond = "poc_rate_per_second", pocBurst = "poc_burst", idleTimeoutSeconds = "idle_timeout_seconds"
+        case requestHeadTimeoutSeconds = "request_head_timeout_seconds", requestBodyTimeoutSeconds = "request_body_timeout_seconds"
+        case maxConnections = "max_connections", maxConnectionsPerAddress = "max_connections_per_address"
+        case maxRequestBodyBytes = "max_request_body_bytes"
         case pingIntervalSeconds = "ping_interval_seconds", pingDeadlineSeconds = "ping_deadline_seconds"
         case messageExpirySeconds = "message_expiry_seconds", metadataRetentionSeconds = "metadata_retention_seconds"
         case sessionLifetimeSeconds = "session_lifetime_seconds"
@@ -129,9 +142,17 @@ struct RelayConfigFile: Decodable {
 
     static func load(_ path: String) throws -> RelayConfigFile {
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read the config file \(path)") }
-        do { return try JSONDecoder().decode(RelayConfigFile.self, from: data) } catch {
+        let file: RelayConfigFile
+        do { file = try JSONDecoder().decode(RelayConfigFile.self, from: data) } catch {
             throw CLIError("the config file \(path) is not valid: \(error)")
         }
+        // A misspelt key would otherwise leave a limit at its default without a word.
+        let known = Set(CodingKeys.allCases.map(\.stringValue))
+        let keys = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?.keys.sorted() ?? []
+        if let unknown = keys.first(where: { !known.contains($0) }) {
+            throw CLIError("the config file \(path) has an unknown key \"\(unknown)\"; the keys are \(known.sorted().joined(separator: ", "))")
+        }
+        return file
     }
 
     func serverConfiguration() -> RelayServerConfiguration {
@@ -144,6 +165,11 @@ struct RelayConfigFile: Decodable {
         if let pocRatePerSecond { c.rateLimits.pocPerSecond = pocRatePerSecond }
         if let pocBurst { c.rateLimits.pocBurst = pocBurst }
         if let idleTimeoutSeconds { c.idleTimeoutSeconds = idleTimeoutSeconds }
+        if let requestHeadTimeoutSeconds { c.requestHeadTimeoutSeconds = requestHeadTimeoutSeconds }
+        if let requestBodyTimeoutSeconds { c.requestBodyTimeoutSeconds = requestBodyTimeoutSeconds }
+        if let maxConnections { c.maxConnections = maxConnections }
+        if let maxConnectionsPerAddress { c.maxConnectionsPerAddress = maxConnectionsPerAddress }
+        if let maxRequestBodyBytes { c.maxRequestBodyBytes = maxRequestBodyBytes }
         c.pingCampaignIntervalSeconds = pingIntervalSeconds
         if let pingDeadlineSeconds { c.service.pingDeadline = pingDeadlineSeconds }
         if let messageExpirySeconds { c.service.messageExpiry = messageExpirySeconds }
