@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "poc-relay", targets: ["poc-relay"]),
         .executable(name: "poc", targets: ["poc"]),
         .executable(name: "relay-benchmarks", targets: ["RelayBenchmarks"]),
+        .executable(name: "ProtocolFuzzer", targets: ["ProtocolFuzzer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
@@ -152,6 +153,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Fuzzing the parsers of peer-chosen bytes: the target and a random-mutation engine.
+        .target(name: "ProtocolFuzzing", dependencies: ["RelayProtocol", "Sodium"], swiftSettings: swiftSettings),
+        // libFuzzer's driver, declared for the libFuzzer build of ProtocolFuzzer.
+        .target(name: "CFuzzerDriver"),
+        // libFuzzer target with `scripts/fuzz`; the random-mutation loop when built normally.
+        .executableTarget(name: "ProtocolFuzzer", dependencies: ["ProtocolFuzzing", "CFuzzerDriver"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "RelayBenchmarks",
             dependencies: ["Sodium", "RelayProtocol", "CSodium"],
@@ -196,6 +203,7 @@ let package = Package(
             name: "RelayReliabilityTests",
             dependencies: [
                 "RelayTestSupport", "RelayServer", "RelayService", "RelayStore", "RelayClient", "RelayProtocol", "Sodium",
+                "ProtocolFuzzing",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
