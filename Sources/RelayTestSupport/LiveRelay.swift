@@ -35,10 +35,11 @@ public final class LiveRelay: Sendable {
     ///   - dataDirectory: An existing data directory to serve (a restart), or `nil` for a new one.
     ///   - tls: HTTPS with the dev CA (default) or plain HTTP on loopback.
     ///   - logger: Where the relay logs.
+    ///   - clock: A clock the test moves forward, or the real time.
     ///   - configure: Adjusts the configuration (limits, rates).
     ///   - body: The test.
     public static func with<T: Sendable>(
-        dataDirectory: String? = nil, tls: Bool = true, logger: Logger = Logger(label: "test-relay"),
+        dataDirectory: String? = nil, tls: Bool = true, logger: Logger = Logger(label: "test-relay"), clock: TestClock? = nil,
         configure: (inout RelayServerConfiguration) -> Void = { _ in }, _ body: (LiveRelay) async throws -> T
     ) async throws -> T {
         let temporary = dataDirectory == nil ? try TemporaryDirectory() : nil
@@ -58,7 +59,9 @@ public final class LiveRelay: Sendable {
         } else {
             configuration.tls = nil
         }
-        let service = RelayService(store: store, relayKey: key, configuration: configuration.service, logger: logger)
+        let now: @Sendable () -> Date
+        if let clock { now = { clock.now() } } else { now = { Date() } }
+        let service = RelayService(store: store, relayKey: key, configuration: configuration.service, logger: logger, clock: now)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = try buildApplication(service: service, configuration: configuration, logger: logger) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)
@@ -103,10 +106,10 @@ extension LiveRelay {
     /// ``with(dataDirectory:tls:logger:configure:_:)`` plus one API client for
     /// the relay, shut down after `body` whether it returns or throws.
     public static func withClient<T: Sendable>(
-        dataDirectory: String? = nil, logger: Logger = Logger(label: "test-relay"),
+        dataDirectory: String? = nil, logger: Logger = Logger(label: "test-relay"), clock: TestClock? = nil,
         configure: (inout RelayServerConfiguration) -> Void = { _ in }, _ body: (LiveRelay, RelayAPIClient) async throws -> T
     ) async throws -> T {
-        try await with(dataDirectory: dataDirectory, logger: logger, configure: configure) { relay in
+        try await with(dataDirectory: dataDirectory, logger: logger, clock: clock, configure: configure) { relay in
             try await RelayAPIClient.using(baseURL: relay.baseURL, trust: relay.trust) { api in try await body(relay, api) }
         }
     }

@@ -99,8 +99,9 @@ struct AuditTests {
     @Test("with a 6 s flash window: a late receipt and an overdue recipient count as late; the overdue message is undelivered")
     func lateAndUndelivered() async throws {
         try await withTemporaryDirectory { directory in
-            try await withRelay(dataDirectory: directory.path, configure: { $0.service.receiptWindows[.flash] = 6 }) { relay, api in
-                // 6 s: a receipt sent at once stays within the window even on a loaded 2-core machine.
+            let clock = TestClock()
+            try await withRelay(dataDirectory: directory.path, clock: clock, configure: { $0.service.receiptWindows[.flash] = 6 }) { relay, api in
+                // The relay's clock only moves when the test says, so the window is crossed deterministically.
                 #expect(try await api.relayInfo().receiptWindows["flash"] == 6)
                 let sender = try await relay.enrol("FRA", .technical, api: api)
                 let first = try await relay.enrol("DEU", .technical, api: api)
@@ -121,7 +122,7 @@ struct AuditTests {
                 #expect(early.undelivered.isEmpty)
 
                 // Past both windows: every duration measured from now on is at least 7 s.
-                try await sleep(until: max(accepted, singleAccepted).date.addingTimeInterval(7.3))
+                clock.advance(past: max(accepted, singleAccepted).date, by: 7.3)
                 _ = try await Self.receipt(first, [single.id], sender: sender)
 
                 let audit = try await custodian.session.auditDelivery()

@@ -19,10 +19,10 @@ func withTemporaryDirectory<T>(_ body: (TemporaryDirectory) async throws -> T) a
 
 /// A live relay over `dataDirectory` (a directory the test owns) and one API client for it.
 func withRelay<T: Sendable>(
-    dataDirectory: String, logger: Logger = Logger(label: "host-test-relay"),
+    dataDirectory: String, logger: Logger = Logger(label: "host-test-relay"), clock: TestClock? = nil,
     configure: (inout RelayServerConfiguration) -> Void = { _ in }, _ body: (LiveRelay, RelayAPIClient) async throws -> T
 ) async throws -> T {
-    try await LiveRelay.withClient(dataDirectory: dataDirectory, logger: logger, configure: configure, body)
+    try await LiveRelay.withClient(dataDirectory: dataDirectory, logger: logger, clock: clock, configure: configure, body)
 }
 
 /// Runs `body` with an API client for `baseURL`, shut down afterwards.
@@ -64,12 +64,6 @@ func expectStatus<R>(_ status: Int, sourceLocation: SourceLocation = #_sourceLoc
     } catch {
         Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
     }
-}
-
-/// Waits (without blocking a thread) until the wall clock passes `date`.
-func sleep(until date: Date) async throws {
-    let seconds = date.timeIntervalSinceNow
-    if seconds > 0 { try await Task.sleep(for: .milliseconds(Int((seconds * 1000).rounded(.up)))) }
 }
 
 // MARK: Secrets as bytes

@@ -25,7 +25,8 @@ struct PingTests {
     @Test("pending before the deadline; answered on time, late, missed after it; missed states listed for follow-up")
     func campaignStatuses() async throws {
         try await withTemporaryDirectory { directory in
-            try await withRelay(dataDirectory: directory.path) { relay, api in
+            let clock = TestClock()
+            try await withRelay(dataDirectory: directory.path, clock: clock) { relay, api in
                 let prompt = try await relay.enrol("FRA", .technical, api: api)
                 let tardy = try await relay.enrol("DEU", .diplomatic, api: api)
                 let silent = try await relay.enrol("BRA", .technical, api: api)
@@ -34,6 +35,7 @@ struct PingTests {
                 for poc in [prompt, tardy, silent, custodian] { _ = try await poc.session.token() }
                 let relayKey = try await Self.pinnedKey(api)
 
+                // The test clock crosses the deadline: no sleeping, no race with a loaded machine.
                 let campaign = try await relay.service.startCampaign(deadline: 5)
                 #expect(campaign.pinged == 3, "custodians are not pinged")
 
@@ -70,7 +72,7 @@ struct PingTests {
                 #expect(middle.followUp.isEmpty, "no follow-up before the deadline")
                 #expect(try await custodian.session.pings().isEmpty)
 
-                try await sleep(until: tardyPing.deadline.date.addingTimeInterval(1.2))
+                clock.advance(past: tardyPing.deadline.date, by: 2)
                 let lateAnswer = try await tardy.session.answer(tardyPing, relayKey: relayKey)
                 #expect(!lateAnswer.onTime)
                 #expect(lateAnswer.answeredAt > tardyPing.deadline)
