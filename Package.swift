@@ -161,7 +161,11 @@ let package = Package(
         .executableTarget(name: "ProtocolFuzzer", dependencies: ["ProtocolFuzzing", "CFuzzerDriver"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "RelayBenchmarks",
-            dependencies: ["Sodium", "RelayProtocol", "CSodium"],
+            dependencies: [
+                "Sodium", "RelayProtocol", "CSodium", "RelayTestSupport", "RelayServer", "RelayClient", "RelayStore", "RelayService",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], swiftSettings: swiftSettings),

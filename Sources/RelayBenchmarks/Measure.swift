@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs `body` repeatedly for about `seconds` and returns operations per second.
 func operationsPerSecond(seconds: Double, _ body: () throws -> Void) rethrows -> Double {
@@ -32,3 +33,34 @@ struct Summary: Codable {
 }
 
 func format(_ value: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", value) }
+
+extension Summary {
+    /// `median (min-max)` with `digits` decimals.
+    func text(_ digits: Int) -> String { "\(format(median, digits)) (\(format(min, digits))-\(format(max, digits)))" }
+    /// `median (min-max)` in whole numbers.
+    var text: String { text(0) }
+}
+
+/// The value at `fraction` (0...1) of a sample, nearest rank.
+func percentile(_ values: [Double], _ fraction: Double) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let sorted = values.sorted()
+    let rank = Int((fraction * Double(sorted.count)).rounded(.up)) - 1
+    return sorted[min(max(rank, 0), sorted.count - 1)]
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    /// The duration in milliseconds.
+    var milliseconds: Double { seconds * 1000 }
+}
+
+/// A value shared between tasks behind a lock.
+final class Shared<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) { mutex = Mutex(value) }
+
+    func withLock<T>(_ body: (inout Value) -> T) -> T { mutex.withLock { body(&$0) } }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Logging
+import RelayClient
+import RelayProtocol
+import RelayServer
+import RelayService
+import RelayStore
+import RelayTestSupport
+import Sodium
+import Synchronization
+
+/// The relay's own memory: the real `poc-relay serve` in a child process
+/// (found next to this binary), with 1,000 POCs enrolled over HTTPS, idle and
+/// under the throughput load, read from `/proc/PID/status`.
+struct MemoryBenchmark {
+    let options: RelayBenchmarkOptions
+    let pocCount = 1000
+
+    func run() async throws -> RelayReport.Memory? {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("poc-relay").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            progress("memory: skipped, no poc-relay beside this binary (run `swift build -c release` first)")
+            return nil
+        }
+        progress("memory: poc-relay serve in a child process")
+        let directory = try TemporaryDirectory(prefix: "poc-relay-memory")
+        defer { directory.remove() }
+        let data = directory.file("data")
+        try await runTool(binary, ["init", "--data-dir", data])
+
+        // Invitations through the same RelayService call `poc-relay invite` makes, before the relay starts.
+        var invitations: [Invitation] = []
+        do {
+            let store = try RelayStore(path: (data as NSString).appendingPathComponent("relay.sqlite"))
+            let key = try RelayKeyFile.load(from: (data as NSString).appendingPathComponent(RelayKeyFile.fileName))
+            let service = RelayService(store: store, relayKey: key, logger: Logger(label: "poc-relay") { _ in SwiftLogNoOpLogHandler() })
+            for index in 0..<pocCount {
+                let state = stateCode(index), role: Role = index < 16 || index % 2 == 0 ? .technical : .diplomatic
+                invitations.append(
+                    Invitation(token: try await service.invite(state: try StateCode(state), role: role).token, state: state, role: role))
+            }
+            try store.close()
+        }
+
+        let certificates = try DevCertificates.shared.get()
+        let config = directory.file("config.json")
+        try Data(#"{"public_rate_per_second": 1000000, "public_burst": 1000000}"#.utf8).write(to: URL(fileURLWithPath: config))
+        let log = directory.file("relay.log")
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: binary)
+        child.arguments = [
+            "serve", "--data-dir", data, "--port", "0", "--tls-cert", certificates.server.certificateChainPath, "--tls-key",
+            certificates.server.privateKeyPath, "--config", config,
+        ]
+        child.standardOutput = FileHandle.nullDevice
+        child.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try child.run()
+        defer {
+            if child.isRunning {
+                child.terminate()
+                child.waitUntilExit()
+            }
+        }
+        let port = try await servingPort(log: log, child: child)
+        let pid = child.processIdentifier
+
+        let key = try RelayKeyFile.load(from: (data as NSString).appendingPathComponent(RelayKeyFile.fileName))
+        let target = Target(
+            baseURL: URL(string: "https://127.0.0.1:\(port)")!, trust: .caFile(certificates.caFile),
+            relayID: Fingerprint(of: key.publicKey).compact, relayKey: key.publicKey)
+        let clients = Clients(target: target)
+        do {
+            let pocs = try await enrol(invitations, clients: clients, workers: 16)
+            var senders: [(ActivePOC, BenchPOC)] = []
+            for index in 0..<16 { senders.append((try await clients.activate(pocs[index]), pocs[(index + 1) % 16])) }
+            try await Task.sleep(for: .seconds(2))
+            let idle = try ProcessMemory(pid: pid)
+
+            var expected = try await runThroughput(senders: senders, seconds: 2, concurrency: options.concurrency, expectedRate: 2000)
+                .acceptedPerSecond
+            var peaks: [Double] = [], rates: [Double] = []
+            for _ in 0..<options.runs {
+                let peak = Shared(0.0)
+                let sampler = Task {
+                    while !Task.isCancelled {
+                        if let rss = try? ProcessMemory(pid: pid).rssMiB { peak.withLock { $0 = max($0, rss) } }
+                        try? await Task.sleep(for: .milliseconds(50))
+                    }
+                }
+                let run = try await runThroughput(
+                    senders: senders, seconds: options.seconds, concurrency: options.concurrency, expectedRate: expected)
+                sampler.cancel()
+                _ = await sampler.value
+                expected = run.acceptedPerSecond
+                rates.append(run.acceptedPerSecond)
+                peaks.append(peak.withLock { $0 })
+                progress("  \(format(run.acceptedPerSecond)) msgs/s, peak RSS \(format(peaks.last!, 1)) MiB")
+            }
+            let final = try ProcessMemory(pid: pid)
+            await clients.shutdown()
+            return .init(
+                pocs: pocCount, idleRSSMiB: idle.rssMiB, idlePeakMiB: idle.hwmMiB, underLoadPeakRSSMiB: Summary(peaks),
+                processPeakMiB: final.hwmMiB, acceptedPerSecond: Summary(rates),
+                note: "VmHWM includes the enrolment of \(pocCount) POCs; the child logs at info to a file")
+        } catch {
+            await clients.shutdown()
+            throw error
+        }
+    }
+
+    /// Runs `poc-relay` with `arguments` to completion.
+    func runTool(_ binary: String, _ arguments: [String]) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw BenchmarkError("poc-relay \(arguments[0]) failed (\(process.terminationStatus))") }
+    }
+
+    /// The port from the child's `poc-relay: serving https://127.0.0.1:PORT` line.
+    func servingPort(log: String, child: Process) async throws -> Int {
+        for _ in 0..<300 {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: "serving https://127.0.0.1:") {
+                let digits = text[range.upperBound...].prefix { $0.isNumber }
+                if let port = Int(digits) { return port }
+            }
+            guard child.isRunning else { throw BenchmarkError("poc-relay serve exited: \(text)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw BenchmarkError("poc-relay serve did not start within 30 s")
+    }
+}
+
+/// VmRSS and VmHWM of a process, from `/proc/PID/status`.
+struct ProcessMemory {
+    let rssMiB: Double
+    let hwmMiB: Double
+
+    init(pid: Int32) throws {
+        let text = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        func kib(_ field: String) -> Double {
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return .nan }
+            return Double(String(line.filter(\.isNumber))) ?? .nan
+        }
+        rssMiB = kib("VmRSS") / 1024
+        hwmMiB = kib("VmHWM") / 1024
+    }
+}
