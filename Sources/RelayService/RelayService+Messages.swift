@@ -18,9 +18,9 @@ extension RelayService {
         do { try envelope.validateForSubmission(limits: configuration.limits) } catch { throw .wire(error) }
         var unknown: [String] = []
         var refused: [String] = []
+        let records = try await storeCall("recipients") { try await store.pocs(ids: envelope.to.map(\.rawValue)) }
         for recipient in envelope.to {
-            let record = try await storeCall("recipient") { try await store.poc(id: recipient.rawValue) }
-            guard let record, let party = self.caller(of: record)?.party else {
+            guard let record = records[recipient.rawValue], let party = self.caller(of: record)?.party else {
                 unknown.append(recipient.rawValue)
                 continue
             }

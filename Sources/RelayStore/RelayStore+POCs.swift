@@ -12,6 +12,23 @@ extension RelayStore {
         try await read { db in try POCRecord.fetch(db, id: id) }
     }
 
+    /// Several POCs by id in one read, active or revoked; unknown ids are absent.
+    ///
+    /// - Parameters:
+    ///   - ids: The POC ids (at most a few thousand).
+    /// - Returns: The POCs found, by id.
+    /// - Throws: ``StoreError`` on a database failure.
+    public func pocs(ids: [String]) async throws -> [String: POCRecord] {
+        guard !ids.isEmpty else { return [:] }
+        return try await read { db in
+            let records = try Row.fetchAll(
+                db, sql: "SELECT \(POCRecord.columns) FROM pocs WHERE poc_id IN (\(databaseQuestionMarks(count: ids.count)))",
+                arguments: StatementArguments(ids)
+            ).map(POCRecord.init(row:))
+            return Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
     /// The active POCs, sorted by id in byte order (the directory signature order).
     ///
     /// - Throws: ``StoreError`` on a database failure.
