@@ -1,50 +1,51 @@
 import Foundation
-import RelayStore
 
-/// Group commit: concurrent submissions share one transaction and one fsync.
+/// Group commit: concurrent writes share one transaction and one fsync.
 ///
-/// The first submitter becomes the leader and writes its envelope with every
-/// envelope queued so far; submitters that arrive meanwhile wait. After the
-/// commit each waiter gets its own outcome, and the first still queued is
-/// handed the lead for the next batch. Nobody gets an answer before the
-/// transaction covering their envelope is committed and synced.
-actor SubmissionBatcher {
+/// The first caller becomes the leader and commits its item with every item
+/// queued so far; callers that arrive meanwhile wait. After the commit each
+/// waiter gets its own outcome, and the first still queued is handed the lead
+/// for the next batch. Nobody gets an answer before the transaction covering
+/// their item is committed and synced.
+///
+/// The relay has one for submitted envelopes and one for the first-fetch
+/// marks of inbox reads (a fan-out wakes hundreds of inboxes at once).
+actor GroupCommit<Item: Sendable, Outcome: Sendable> {
     private enum Signal {
-        case done(Result<SubmitOutcome, any Error>)
+        case done(Result<Outcome, any Error>)
         case lead
     }
 
     private struct Waiter {
-        let envelope: NewEnvelope
+        let item: Item
         let continuation: CheckedContinuation<Signal, Never>
     }
 
-    private let store: RelayStore
     private let maxBatch: Int
-    private let now: @Sendable () -> Date
+    /// Commits a batch in one transaction; returns one outcome per item, in order.
+    private let commit: @Sendable ([Item]) async throws -> [Outcome]
     private var queue: [Waiter] = []
     private var busy = false
 
-    init(store: RelayStore, maxBatch: Int, now: @escaping @Sendable () -> Date) {
-        self.store = store
+    init(maxBatch: Int, commit: @escaping @Sendable ([Item]) async throws -> [Outcome]) {
         self.maxBatch = max(1, maxBatch)
-        self.now = now
+        self.commit = commit
     }
 
-    /// Stores `envelope`, committed and synced, possibly with others.
-    func submit(_ envelope: NewEnvelope) async throws -> SubmitOutcome {
+    /// Commits `item`, synced, possibly with others.
+    func submit(_ item: Item) async throws -> Outcome {
         if busy {
-            let signal = await withCheckedContinuation { queue.append(Waiter(envelope: envelope, continuation: $0)) }
+            let signal = await withCheckedContinuation { queue.append(Waiter(item: item, continuation: $0)) }
             if case .done(let result) = signal { return try result.get() }
         } else {
             busy = true
         }
         let followers = Array(queue.prefix(maxBatch - 1))
         queue.removeFirst(followers.count)
-        let batch = [envelope] + followers.map(\.envelope)
-        let result: Result<[SubmitOutcome], any Error>
+        let batch = [item] + followers.map(\.item)
+        let result: Result<[Outcome], any Error>
         do {
-            result = .success(try await store.submit(batch: batch, now: now()))
+            result = .success(try await commit(batch))
         } catch {
             result = .failure(error)
         }

@@ -81,7 +81,10 @@ extension RelayService {
             // wakes the wait below and is seen on the next turn.
             let record = try await storeCall("poc") { try await store.poc(id: me) }
             guard let record, self.caller(of: record) != nil else { throw .unauthorized }
-            let items = try await storeCall("inbox") { try await store.inbox(recipient: me, limit: limit, now: now) }
+            let (items, unfetched) = try await storeCall("inbox") { try await store.waitingMessages(recipient: me, limit: limit) }
+            if !unfetched.isEmpty {
+                try await storeCall("mark fetched") { try await fetchMarks.submit(FetchMark(recipient: me, messageIDs: unfetched)) }
+            }
             let remaining = deadline - ContinuousClock.now
             if !items.isEmpty || remaining <= .zero || Task.isCancelled {
                 return Inbox(messages: items.compactMap(Self.inboxMessage))

@@ -22,7 +22,10 @@ public final class RelayService: Sendable {
     public let relayID: String
     let logger: Logger
     let notifier = InboxNotifier()
-    let batcher: SubmissionBatcher
+    /// Submitted envelopes, committed in groups.
+    let batcher: GroupCommit<NewEnvelope, SubmitOutcome>
+    /// First-fetch marks of inbox reads, committed in groups.
+    let fetchMarks: GroupCommit<FetchMark, Void>
     let clock: @Sendable () -> Date
 
     /// Creates the service.
@@ -43,7 +46,11 @@ public final class RelayService: Sendable {
         self.relayID = Fingerprint(of: relayKey.publicKey).compact
         self.logger = logger
         self.clock = clock
-        self.batcher = SubmissionBatcher(store: store, maxBatch: configuration.maxBatchSize, now: clock)
+        self.batcher = GroupCommit(maxBatch: configuration.maxBatchSize) { batch in try await store.submit(batch: batch, now: clock()) }
+        self.fetchMarks = GroupCommit(maxBatch: configuration.maxBatchSize) { marks in
+            try await store.markFetched(marks, now: Timestamp(clock()).date)
+            return marks.map { _ in () }
+        }
     }
 
     /// The current time in whole seconds.

@@ -64,6 +64,20 @@ public enum SubmitOutcome: Sendable, Hashable {
     case invalid
 }
 
+/// Messages a recipient fetched, for ``RelayStore/markFetched(_:now:)``.
+public struct FetchMark: Sendable, Hashable {
+    /// The recipient's POC id.
+    public var recipient: String
+    /// The ids of the messages it fetched.
+    public var messageIDs: [String]
+
+    /// Creates a mark.
+    public init(recipient: String, messageIDs: [String]) {
+        self.recipient = recipient
+        self.messageIDs = messageIDs
+    }
+}
+
 /// One message waiting in a recipient's inbox.
 public struct InboxItem: Sendable, Hashable {
     /// The message id.

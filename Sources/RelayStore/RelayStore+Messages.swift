@@ -78,18 +78,38 @@ extension RelayStore {
     /// relay; most urgent first, then oldest first, then by id. Marks each
     /// returned delivery as fetched (the first fetch time is kept).
     ///
+    /// ``waitingMessages(recipient:limit:)`` and ``markFetched(_:now:)`` do
+    /// the same in two steps, so that marks of many inboxes can share one commit.
+    ///
     /// - Parameters:
     ///   - recipient: The caller's POC id.
     ///   - limit: At most this many messages.
     ///   - now: The fetch time recorded on first fetch.
     /// - Throws: ``StoreError`` on a database failure.
     public func inbox(recipient: String, limit: Int, now: Date) async throws -> [InboxItem] {
-        try await write { db in
+        let waiting = try await waitingMessages(recipient: recipient, limit: limit)
+        if !waiting.unfetched.isEmpty {
+            try await markFetched([FetchMark(recipient: recipient, messageIDs: waiting.unfetched)], now: now)
+        }
+        return waiting.items
+    }
+
+    /// The recipient's waiting messages, in inbox order, read without a write
+    /// transaction: a long poll never queues behind the writer or waits for a
+    /// disk sync to learn that nothing is there.
+    ///
+    /// - Parameters:
+    ///   - recipient: The caller's POC id.
+    ///   - limit: At most this many messages.
+    /// - Returns: The messages, and the ids of those never fetched before (to pass to ``markFetched(_:now:)``).
+    /// - Throws: ``StoreError`` on a database failure.
+    public func waitingMessages(recipient: String, limit: Int) async throws -> (items: [InboxItem], unfetched: [String]) {
+        try await read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT e.id, e.sender, e.urgency, e.exercise, e.accepted_at, d.wrapped_key,
-                        e.commitment, e.body
+                        e.commitment, e.body, d.fetched_at
                     FROM deliveries d JOIN envelopes e ON e.id = d.message_id
                     WHERE d.recipient = ? AND d.receipt_at IS NULL
                         AND d.wrapped_key IS NOT NULL AND e.body IS NOT NULL
@@ -97,19 +117,40 @@ extension RelayStore {
                     LIMIT ?
                     """,
                 arguments: [recipient, max(0, limit)])
-            return try rows.map { row in
+            var unfetched: [String] = []
+            let items = try rows.map { row in
                 let id: String = row["id"]
-                try db.execute(
-                    sql: """
-                        UPDATE deliveries SET fetched_at = ?
-                        WHERE message_id = ? AND recipient = ? AND fetched_at IS NULL
-                        """,
-                    arguments: [now.unixSeconds, id, recipient])
+                let fetchedAt: Int64? = row["fetched_at"]
+                if fetchedAt == nil { unfetched.append(id) }
                 return InboxItem(
                     id: id, from: row["sender"], to: try Self.recipients(db, messageID: id),
                     urgency: row["urgency"], exercise: row["exercise"],
                     acceptedAt: Date(unixSeconds: row["accepted_at"]), wrappedKey: row["wrapped_key"],
                     commitment: row["commitment"], body: row["body"])
+            }
+            return (items, unfetched)
+        }
+    }
+
+    /// Records the first fetch of deliveries, for several recipients in ONE
+    /// transaction (one disk sync for all). A delivery fetched before keeps its time.
+    ///
+    /// - Parameters:
+    ///   - marks: Which messages each recipient fetched.
+    ///   - now: The fetch time.
+    /// - Throws: ``StoreError`` on a database failure (then nothing is recorded).
+    public func markFetched(_ marks: [FetchMark], now: Date) async throws {
+        guard marks.contains(where: { !$0.messageIDs.isEmpty }) else { return }
+        try await write { db in
+            for mark in marks {
+                for id in mark.messageIDs {
+                    try db.execute(
+                        sql: """
+                            UPDATE deliveries SET fetched_at = ?
+                            WHERE message_id = ? AND recipient = ? AND fetched_at IS NULL
+                            """,
+                        arguments: [now.unixSeconds, id, mark.recipient])
+                }
             }
         }
     }
