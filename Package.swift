@@ -100,11 +100,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Launching child processes one at a time (Foundation's Process.run is not thread-safe).
+        .target(name: "ProcessLaunch", swiftSettings: swiftSettings),
         // Live relays on 127.0.0.1, dev certificates and enrolled POCs, for tests.
         .target(
             name: "RelayTestSupport",
             dependencies: [
-                "RelayServer", "RelayService", "RelayStore", "RelayClient", "RelayProtocol", "Sodium",
+                "RelayServer", "RelayService", "RelayStore", "RelayClient", "RelayProtocol", "Sodium", "ProcessLaunch",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -125,7 +127,7 @@ let package = Package(
         .target(
             name: "PocCLI",
             dependencies: [
-                "PocKit", "RelayClient", "RelayProtocol", "Sodium",
+                "PocKit", "RelayClient", "RelayProtocol", "Sodium", "ProcessLaunch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -196,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "RelayHostTests",
             dependencies: [
-                "RelayTestSupport", "RelayServer", "RelayService", "RelayStore", "RelayClient", "RelayProtocol", "Sodium",
+                "ProcessLaunch", "RelayTestSupport", "RelayServer", "RelayService", "RelayStore", "RelayClient", "RelayProtocol", "Sodium",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
@@ -206,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "RelayReliabilityTests",
             dependencies: [
-                "RelayTestSupport", "RelayServer", "RelayService", "RelayStore", "RelayClient", "RelayProtocol", "Sodium",
+                "ProcessLaunch", "RelayTestSupport", "RelayServer", "RelayService", "RelayStore", "RelayClient", "RelayProtocol", "Sodium",
                 "ProtocolFuzzing",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PocKit
+import ProcessLaunch
 import RelayProtocol
 
 /// The exercise marker, on every line and page exercise traffic appears on (R15).
@@ -238,7 +239,7 @@ struct Watch: AsyncParsableCommand {
         process.arguments = ["-c", command]
         process.environment = PocEnvironment.current.variables.merging(variables) { $1 }
         do {
-            try process.run()
+            try process.runSerialized()
             process.waitUntilExit()
         } catch {
             PocEnvironment.current.error("poc: cannot run --exec command: \(error.localizedDescription)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PocKit
+import ProcessLaunch
 import RelayProtocol
 
 /// Recipients and the header flags every sending command shares.
@@ -148,7 +149,7 @@ enum RFIForm {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "\(editor) \"$1\"", "poc-editor", path]
-        try process.run()
+        try process.runSerialized()
         process.waitUntilExit()
         guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: path) else {
             throw PocError("the editor exited with status \(process.terminationStatus); nothing sent")

@@ -1,4 +1,5 @@
 import Dispatch
+import ProcessLaunch
 public import Foundation
 
 /// An executable SwiftPM built next to the test bundle (`poc`, `poc-relay`),
@@ -34,7 +35,7 @@ public struct BuiltProduct: Sendable {
 
     static func readToEnd(_ handle: FileHandle) async -> Data {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
+            DispatchQueue.global().async { continuation.resume(returning: handle.readToEndRetryingInterrupts()) }
         }
     }
 
@@ -62,7 +63,7 @@ public struct BuiltProduct: Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = stdin
-        try process.run()
+        try process.runSerialized()
         stdin.fileHandleForWriting.write(input)
         try stdin.fileHandleForWriting.close()
         // Blocking reads run on Dispatch threads, never on the cooperative pool

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessLaunch
 public import RelayServer
 
 /// A development CA and a localhost server certificate made once per test
@@ -27,7 +28,7 @@ public enum DevCertificates {
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [script, directory.path]
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try process.runSerialized()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw CertificateError(status: process.terminationStatus) }
         return Files(

@@ -1,4 +1,6 @@
 import Foundation
+import ProcessLaunch
+import RelayTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -88,11 +90,11 @@ private func runBlocking(executable: URL, _ arguments: [String], in workingDirec
     process.standardInput = FileHandle.nullDevice
     let stdoutData = LockedData(), stderrData = LockedData()
     let readers = DispatchGroup()
-    try process.run()
+    try process.runSerialized()
     for (pipe, sink) in [(out, stdoutData), (err, stderrData)] {
         readers.enter()
         Thread {
-            sink.append(pipe.fileHandleForReading.readDataToEndOfFile())
+            sink.append(pipe.fileHandleForReading.readToEndRetryingInterrupts())
             readers.leave()
         }.start()
     }
@@ -139,14 +141,14 @@ final class ServerProcess: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.runSerialized()
         for (pipe, sink) in [(out, stdoutData), (err, stderrData)] {
             readersDone.enter()
             let group = readersDone
             Thread {
                 let handle = pipe.fileHandleForReading
                 while true {
-                    let chunk = handle.availableData
+                    let chunk = handle.readChunkRetryingInterrupts()
                     if chunk.isEmpty { break }
                     sink.append(chunk)
                 }

@@ -261,7 +261,7 @@ extension HostileCase {
             return RawRequest("POST", "/v1/auth/session", body: try WireJSON.encode(body))
         },
         HostileCase(
-            "POST /v1/auth/session", "an expired challenge", 401, configure: { $0.service.challengeLifetime = 2 }
+            "POST /v1/auth/session", "an expired challenge", 401, configure: { $0.service.challengeLifetime = 6 }
         ) { scene in
             let (body, challenge) = try await sessionBody(scene, for: scene.fra.id.rawValue, identity: scene.fra.identity)
             try await sleep(until: challenge.expiresAt.date.addingTimeInterval(0.2))
@@ -311,7 +311,7 @@ extension HostileCase {
         HostileCase("GET /v1/directory", "SQL in the token", 401) { _ in
             RawRequest("GET", "/v1/directory", token: ("' OR 1=1 --" + String(repeating: "a", count: 64)).prefix(64).description)
         },
-        HostileCase("GET /v1/directory", "an expired token", 401, configure: { $0.service.sessionLifetime = 2 }) { scene in
+        HostileCase("GET /v1/directory", "an expired token", 401, configure: { $0.service.sessionLifetime = 8 }) { scene in
             let session = try await scene.api.logIn(pocID: scene.fra.id, identity: scene.fra.identity, relayID: scene.relay.service.relayID)
             try await sleep(until: session.expiresAt.date.addingTimeInterval(0.2))
             return RawRequest("GET", "/v1/directory", token: session.token)

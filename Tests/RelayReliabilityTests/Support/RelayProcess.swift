@@ -1,4 +1,6 @@
 import Foundation
+import ProcessLaunch
+import RelayTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -57,14 +59,14 @@ final class RelayProcess: @unchecked Sendable {  // `process` is only started an
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.runSerialized()
         for (pipe, sink) in [(out, stdoutData), (err, stderrData)] {
             readers.enter()
             let group = readers
             Thread {
                 let handle = pipe.fileHandleForReading
                 while true {
-                    let chunk = handle.availableData
+                    let chunk = handle.readChunkRetryingInterrupts()
                     if chunk.isEmpty { break }
                     sink.append(chunk)
                 }
