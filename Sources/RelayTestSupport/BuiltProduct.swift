@@ -1,6 +1,6 @@
 import Dispatch
-import ProcessLaunch
 public import Foundation
+import ProcessLaunch
 
 /// An executable SwiftPM built next to the test bundle (`poc`, `poc-relay`),
 /// run as a real child process.
