@@ -15,15 +15,27 @@ internal import GRDB
 /// let version = try await store.directoryVersion()
 /// ```
 ///
-/// `Sendable` without `@unchecked`: the only stored property is a GRDB
+/// `Sendable` without `@unchecked`: the stored properties are a GRDB
 /// `DatabasePool`, which GRDB declares `Sendable` (it serialises writes on one
-/// connection and hands each read a connection of its own).
+/// connection and hands each read a connection of its own), and a constant enum.
 public final class RelayStore: Sendable {
     /// The one pool of this file (GRDB: one `DatabasePool` per file).
     let pool: DatabasePool
+    /// Whether this store was opened read-only.
+    let access: Access
 
     /// The identifiers of every migration this binary knows, in order.
     public static var knownMigrations: [String] { Migrations.migrator.migrations }
+
+    /// How a store is opened.
+    public enum Access: Sendable, Hashable {
+        /// Create the file if needed, migrate it, and read and write (the relay and its host commands).
+        case readWrite
+        /// Open an existing file for reading only: never create, migrate or
+        /// write it, and do not refuse a store newer than the binary (for
+        /// `poc-relay check` and `backup`, which must not change what they look at).
+        case readOnly
+    }
 
     /// Opens (creating if needed) the store at a file path and migrates it.
     ///
@@ -31,17 +43,34 @@ public final class RelayStore: Sendable {
     /// foreign keys on, a 5 s busy timeout, WAL, and `synchronous = FULL` on
     /// the writer so that a committed transaction survives a power cut.
     ///
+    /// ```swift
+    /// let inspected = try RelayStore(path: path, access: .readOnly)
+    /// let findings = try await inspected.integrityCheck()
+    /// ```
+    ///
     /// - Parameters:
     ///   - path: The SQLite file path.
+    ///   - access: ``Access/readWrite`` (the default) or ``Access/readOnly``.
     /// - Throws: ``StoreError`` with code ``StoreError/Code/storeNewerThanBinary``
-    ///   if a newer binary migrated the file, ``StoreError/Code/corrupt`` if the
-    ///   file is not an SQLite database, ``StoreError/Code/database`` otherwise.
-    public init(path: String) throws {
+    ///   if a newer binary migrated the file (read-write only),
+    ///   ``StoreError/Code/corrupt`` if the file is not an SQLite database,
+    ///   ``StoreError/Code/database`` otherwise (a missing file when read-only).
+    public init(path: String, access: Access = .readWrite) throws {
         var config = Configuration()
         config.publicStatementArguments = false  // never change: keeps bound values out of errors
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
         config.label = "RelayStore"
+        if access == .readOnly {
+            config.readonly = true
+            self.access = .readOnly
+            do {
+                self.pool = try DatabasePool(path: path, configuration: config)
+            } catch {
+                throw StoreError.wrapping(error)
+            }
+            return
+        }
         // Runs on every connection GRDB opens. On the writer GRDB then enables
         // WAL and resets synchronous to NORMAL, which the explicit pragma below
         // undoes; keeping it here too means no connection ever starts at NORMAL.
@@ -77,6 +106,7 @@ public final class RelayStore: Sendable {
             throw StoreError.wrapping(error)
         }
         self.pool = pool
+        self.access = .readWrite
     }
 
     /// Closes every connection. Any later call throws.
@@ -86,7 +116,9 @@ public final class RelayStore: Sendable {
         do {
             // Copy the WAL into the main file and empty it, so no page image
             // of deleted ciphertext stays in the -wal file after a clean stop.
-            _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            if access == .readWrite {
+                _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            }
             try pool.close()
         } catch {
             throw StoreError.wrapping(error)
@@ -125,6 +157,17 @@ public final class RelayStore: Sendable {
         try await read { db in try Migrations.migrator.appliedMigrations(db) }
     }
 
+    /// The migrations recorded in this file that this binary does not know,
+    /// sorted: a newer binary migrated the file (empty when it did not).
+    ///
+    /// - Throws: ``StoreError`` on a database failure.
+    public func unknownMigrations() async throws -> [String] {
+        try await read { db in
+            let known = Set(Migrations.migrator.migrations)
+            return try Migrations.migrator.appliedIdentifiers(db).subtracting(known).sorted()
+        }
+    }
+
     /// Runs SQLite's `integrity_check` and `foreign_key_check`.
     ///
     /// - Returns: `"ok"` when both pass, otherwise their findings, one a line.
@@ -145,7 +188,10 @@ public final class RelayStore: Sendable {
 
     /// Copies the whole store, online, into a new SQLite file.
     ///
-    /// Writers may go on meanwhile; the copy is one consistent snapshot.
+    /// Writers may go on meanwhile; the copy is one consistent snapshot (one
+    /// read transaction, copied in a single backup step). The copy is left in
+    /// rollback-journal mode, so it is one self-contained file that any tool
+    /// can copy; a relay opening it turns WAL back on.
     ///
     /// - Parameters:
     ///   - path: Where to write the copy; no file may exist there yet.
@@ -160,6 +206,7 @@ public final class RelayStore: Sendable {
             try await pool.read { db in
                 try destination.writeWithoutTransaction { destinationDB in
                     try db.backup(to: destinationDB)
+                    try destinationDB.execute(sql: "PRAGMA journal_mode = DELETE")
                 }
             }
             try destination.close()
