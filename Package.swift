@@ -141,11 +141,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The custodian's host tool: init, serve, invite, revoke, states, ping, audit.
+        // The custodian's host tool: init, serve, invite, revoke, states, ping, audit, backup, restore, check, health.
         .executableTarget(
             name: "poc-relay",
             dependencies: [
-                "RelayServer", "RelayService", "RelayStore", "RelayProtocol", "Sodium",
+                "RelayServer", "RelayService", "RelayStore", "RelayProtocol", "RelayClient", "Sodium",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -20,7 +20,7 @@ struct Invite: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let service = try data.openService()
+        let service = try await data.openService()
         let code = try StateCode(state)
         let invite = try await cli { () async throws(RelayFailure) in try await service.invite(state: code, role: role, lifetime: expires?.seconds) }
         print("Invitation for a \(role) POC of \(code), valid until \(invite.expiresAt). It works once.")
@@ -37,7 +37,7 @@ struct Revoke: AsyncParsableCommand {
 
     func run() async throws {
         guard let id = try? POCID(pocID) else { throw ValidationError("\(pocID) is not a POC id") }
-        let service = try data.openService()
+        let service = try await data.openService()
         do {
             try await service.revoke(pocID: id)
         } catch {
@@ -64,7 +64,7 @@ struct States: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let service = try data.openService()
+        let service = try await data.openService()
         let rows = try await cli { () async throws(RelayFailure) in try await service.states() }.map {
             Row(
                 state: $0.code, diplomatic: $0.activeDiplomatic, technical: $0.activeTechnical, custodian: $0.activeCustodian,
@@ -97,7 +97,7 @@ struct PingCommand: AsyncParsableCommand {
         @Option(help: "Time to answer, e.g. 48h.") var deadline: DurationArgument?
 
         func run() async throws {
-            let service = try data.openService()
+            let service = try await data.openService()
             let result = try await cli { () async throws(RelayFailure) in try await service.startCampaign(deadline: deadline?.seconds) }
             print("Started \(result.campaignID): \(result.pinged) POCs pinged.")
         }

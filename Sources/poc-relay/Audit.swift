@@ -15,7 +15,7 @@ struct Audit: AsyncParsableCommand {
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
         func run() async throws {
-            let service = try data.openService()
+            let service = try await data.openService()
             let audit = try await cli { () async throws(RelayFailure) in try await service.pingAudit(for: nil) }
             switch format {
             case .json: print(try prettyJSON(audit))
@@ -62,7 +62,7 @@ struct Audit: AsyncParsableCommand {
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
         func run() async throws {
-            let service = try data.openService()
+            let service = try await data.openService()
             let audit = try await cli { () async throws(RelayFailure) in try await service.deliveryAudit(for: nil) }
             switch format {
             case .json: print(try prettyJSON(audit))

@@ -17,15 +17,22 @@ struct PocRelay: AsyncParsableCommand {
               poc-relay invite --state FRA --role technical --expires 7d
               poc-relay ping start --deadline 48h
               poc-relay audit pings --format csv
+              poc-relay backup --data-dir /var/lib/poc-relay --to /var/backups/poc-relay/2026-11-22
+              poc-relay check --data-dir /var/lib/poc-relay --tls-cert fullchain.pem
             """,
         subcommands: [
             Init.self, Serve.self, Invite.self, Revoke.self, States.self, PingCommand.self, Audit.self,
+            Backup.self, Restore.self, Check.self, Health.self,
         ]
     )
 
     /// Runs the command; any failure is one `poc-relay: error: ...` line on
-    /// standard error and a non-zero exit (64 for usage errors).
+    /// standard error and a non-zero exit (64 for usage errors). A command
+    /// that throws `ExitCode` has printed its own output and exits with it.
     static func main() async {
+        // Everything a command creates (store, logs, backups, keys) is for the
+        // service account alone, whatever the caller's umask.
+        umask(0o077)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -33,6 +40,8 @@ struct PocRelay: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)  // the command printed its own findings
         } catch {
             let code = exitCode(for: error)
             if code == .success {

@@ -72,7 +72,13 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "poc-relay")
 
-        let service = try data.openService(configuration: configuration.service, logger: logger)
+        let service = try await data.openService(configuration: configuration.service, logger: logger)
+        // Held until the process ends: `restore` refuses to replace files under a serving relay.
+        guard let lock = try DataDirectoryLock.acquire(data.dataDir) else {
+            try? service.store.close()
+            throw CLIError("another poc-relay serve is running on \(data.dataDir) (it holds the data directory's lock)")
+        }
+        defer { withExtendedLifetime(lock) {} }
         let scheme = configuration.tls == nil ? "http" : "https"
         let relayID = service.relayID
         let (host, port, plain) = (configuration.host, configuration.port, configuration.tls == nil)
