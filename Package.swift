@@ -219,6 +219,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Operations: backup under load, restore, check, migrations through the CLI, and POC-101's commands run for real.
+        .testTarget(
+            name: "RelayOperationsTests",
+            dependencies: [
+                "ProcessLaunch", "RelayTestSupport", "RelayServer", "RelayService", "RelayStore", "RelayClient", "RelayProtocol", "Sodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RelayStoreTests",
             dependencies: ["RelayStore"],

@@ -1,0 +1,107 @@
+import Foundation
+import RelayClient
+import RelayProtocol
+import RelayService
+import RelayTestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs `body` with a fresh temporary directory, removed afterwards whatever happens.
+func withTemporaryDirectory<T>(_ body: (TemporaryDirectory) async throws -> T) async throws -> T {
+    let directory = try TemporaryDirectory(prefix: "poc-relay-ops")
+    defer { directory.remove() }
+    return try await body(directory)
+}
+
+/// The environment of child processes: ours, without the Swift backtracer
+/// (a crash then ends at once instead of spending seconds symbolicating).
+func childEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
+    ["SWIFT_BACKTRACE": "enable=no"].merging(extra) { $1 }
+}
+
+/// Runs the built `poc-relay` to completion.
+func pocRelay(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> BuiltProduct.Run {
+    try await BuiltProduct.named("poc-relay").run(arguments, environment: childEnvironment(), timeout: timeout)
+}
+
+extension BuiltProduct.Run {
+    /// Non-empty lines of standard error.
+    var errorLines: [String] { standardError.split(separator: "\n").map(String.init) }
+}
+
+/// A live relay over `dataDirectory` (one we own) and one API client for it,
+/// shut down after `body`, whether it returns or throws.
+func withRelay<T: Sendable>(dataDirectory: String, _ body: (LiveRelay, RelayAPIClient) async throws -> T) async throws -> T {
+    try await LiveRelay.with(dataDirectory: dataDirectory) { relay in
+        let api = try relay.client()
+        do {
+            let result = try await body(relay, api)
+            try await api.shutdown()
+            return result
+        } catch {
+            try? await api.shutdown()
+            throw error
+        }
+    }
+}
+
+/// A `poc-relay serve` child process, for what only a separate process shows
+/// (the data directory's lock, start-up refusals).
+final class ServeProcess: @unchecked Sendable {  // `process` is only started and signalled; `errors` is locked
+    let process = Process()
+    private let lock = NSLock()
+    private var errors = Data()
+
+    init(_ arguments: [String]) throws {
+        process.executableURL = try BuiltProduct.named("poc-relay").url
+        process.arguments = ["serve"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(childEnvironment()) { $1 }
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        Thread { [self] in
+            let handle = pipe.fileHandleForReading
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                lock.withLock { errors.append(chunk) }
+            }
+        }.start()
+    }
+
+    /// Standard error so far.
+    var standardError: String { lock.withLock { String(decoding: errors, as: UTF8.self) } }
+
+    /// Waits until standard error says it serves (true) or the process ends (false).
+    func waitUntilServing(timeout: Duration = .seconds(30)) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if standardError.contains("poc-relay: serving") { return true }
+            if !process.isRunning { return false }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    /// Stops it with SIGTERM and waits; SIGKILL after `timeout`.
+    func stop(timeout: Duration = .seconds(10)) async {
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(25)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(25)) }
+    }
+}
+
+/// A file's permission bits.
+func mode(of path: String) throws -> Int {
+    let attributes = try FileManager.default.attributesOfItem(atPath: path)
+    return try #require(attributes[.posixPermissions] as? NSNumber).intValue & 0o777
+}
