@@ -59,13 +59,29 @@ public struct BuiltProduct: Sendable {
         process.executableURL = url
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
+        let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
-        process.standardInput = stdin
-        try process.runSerialized()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
+        // Standard input from a file (or nothing): no pipe to feed from this side.
+        let inputFile = FileManager.default.temporaryDirectory.appendingPathComponent("poc-input-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: inputFile) }
+        if input.isEmpty {
+            process.standardInput = FileHandle.nullDevice
+        } else {
+            try input.write(to: inputFile)
+            process.standardInput = try FileHandle(forReadingFrom: inputFile)
+        }
+        // Launch from a Dispatch thread, like the pipe reads, not from the cooperative pool.
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            DispatchQueue.global().async {
+                do {
+                    try process.runSerialized()
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
         // Blocking reads run on Dispatch threads, never on the cooperative pool
         // (which also runs the relay under test).
         async let out = Self.readToEnd(stdout.fileHandleForReading)
