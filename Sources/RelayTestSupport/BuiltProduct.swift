@@ -1,5 +1,6 @@
 import Dispatch
 public import Foundation
+import Glibc
 import ProcessLaunch
 
 /// An executable SwiftPM built next to the test bundle (`poc`, `poc-relay`),
@@ -55,44 +56,36 @@ public struct BuiltProduct: Sendable {
     public func run(
         _ arguments: [String], environment: [String: String] = [:], input: Data = Data(), timeout: Duration = .seconds(60)
     ) async throws -> Run {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
+        let out = Spawn.pipe(), err = Spawn.pipe()
         // Standard input from a file (or nothing): no pipe to feed from this side.
         let inputFile = FileManager.default.temporaryDirectory.appendingPathComponent("poc-input-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: inputFile) }
-        if input.isEmpty {
-            process.standardInput = FileHandle.nullDevice
-        } else {
-            try input.write(to: inputFile)
-            process.standardInput = try FileHandle(forReadingFrom: inputFile)
+        try input.write(to: inputFile)
+        let inputDescriptor = open(inputFile.path, O_RDONLY | O_CLOEXEC)
+        let pid: pid_t
+        do {
+            pid = try Spawn.start(
+                executable: url.path, arguments: arguments,
+                environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, stdin: inputDescriptor,
+                stdout: out.write, stderr: err.write)
+        } catch {
+            for fd in [inputDescriptor, out.read, out.write, err.read, err.write] { close(fd) }
+            throw error
         }
-        // Launch from a Dispatch thread, like the pipe reads, not from the cooperative pool.
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            DispatchQueue.global().async {
-                do {
-                    try process.runSerialized()
-                    continuation.resume()
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        for fd in [inputDescriptor, out.write, err.write] { close(fd) }
         // Blocking reads run on Dispatch threads, never on the cooperative pool
         // (which also runs the relay under test).
-        async let out = Self.readToEnd(stdout.fileHandleForReading)
-        async let err = Self.readToEnd(stderr.fileHandleForReading)
+        async let standardOutput = Self.readToEnd(FileHandle(fileDescriptor: out.read, closeOnDealloc: true))
+        async let standardError = Self.readToEnd(FileHandle(fileDescriptor: err.read, closeOnDealloc: true))
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline { process.terminate() }
+        var status = Spawn.exitStatus(pid)
+        while status == nil {
+            if ContinuousClock.now > deadline { kill(pid, SIGKILL) }
             try await Task.sleep(for: .milliseconds(20))
+            status = Spawn.exitStatus(pid)
         }
         return Run(
-            arguments: arguments, status: process.terminationStatus, standardOutput: String(decoding: await out, as: UTF8.self),
-            standardError: String(decoding: await err, as: UTF8.self))
+            arguments: arguments, status: status ?? -1, standardOutput: String(decoding: await standardOutput, as: UTF8.self),
+            standardError: String(decoding: await standardError, as: UTF8.self))
     }
 }
