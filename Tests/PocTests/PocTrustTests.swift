@@ -121,27 +121,30 @@ struct PocTrustTests {
             homes.remove()
             data.remove()
         }
-        var port = 0
         let dataDirectory = data.path
         var deu = ""
         // First life of the relay: enrol two POCs.
-        try await LiveRelay.with(dataDirectory: dataDirectory) { relay in
+        let offline = try await LiveRelay.with(dataDirectory: dataDirectory) { relay in
             let runner = PocRunner(relay: relay, root: homes)
             _ = try await runner.enrol("fra", state: "FRA", role: .technical)
             deu = try await runner.enrol("deu", state: "DEU", role: .technical)
             await runner.ok("fra", ["directory"])
-            port = relay.baseURL.port ?? 0
+            return runner
         }
-        // Relay down: the message is sealed, kept, and reported with status 69.
-        let offline = try await LiveRelay.with(dataDirectory: dataDirectory, configure: { $0.port = port }) { relay in
-            PocRunner(relay: relay, root: homes)
-        }
+        // Relay down (stopped above): the message is sealed, kept, and reported with status 69.
         let queued = await offline.run("fra", ["send", "--to", deu, "--subject", "while down", "--body", "queued"])
         #expect(queued.status == 69)
         #expect(queued.out.contains("queued"))
-        // Back up on the same port: sync sends it, with the same id, once.
-        try await LiveRelay.with(dataDirectory: dataDirectory, configure: { $0.port = port }) { relay in
+        // Back up (on a fresh port: the old one may be taken by a parallel test; the homes
+        // are pointed at it, as after a DNS change): sync sends it, with the same id, once.
+        try await LiveRelay.with(dataDirectory: dataDirectory) { relay in
             let runner = PocRunner(relay: relay, root: homes)
+            for home in ["fra", "deu"] {
+                let path = (runner.home(home) as NSString).appendingPathComponent("profile.json")
+                var profile = try WireJSON.decode(Profile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+                profile.server = relay.baseURL.absoluteString
+                try WireJSON.encode(profile).write(to: URL(fileURLWithPath: path))
+            }
             let sync = await runner.ok("fra", ["sync"])
             #expect(sync.out.hasPrefix("sent "))
             #expect(await runner.ok("fra", ["sync"]).out.contains("the outbox is empty"))
