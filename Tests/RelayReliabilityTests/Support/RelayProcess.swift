@@ -11,34 +11,8 @@ import Darwin
 
 /// The `poc-relay` executable SwiftPM built next to this test bundle.
 enum PocRelayBinary {
-    /// Where it is, or why it could not be found.
-    static let location: Result<URL, BinaryNotFound> = {
-        var folders: [URL] = []
-        if let executable = Bundle.main.executableURL { folders.append(executable.deletingLastPathComponent()) }
-        folders.append(Bundle.main.bundleURL)
-        folders.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
-            folders.append(bundle.bundleURL.deletingLastPathComponent())
-        }
-        if let first = CommandLine.arguments.first {
-            folders.append(URL(fileURLWithPath: first).deletingLastPathComponent())
-        }
-        for folder in folders {
-            let candidate = folder.appendingPathComponent("poc-relay")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return .success(candidate) }
-        }
-        return .failure(BinaryNotFound(searched: folders.map(\.path)))
-    }()
-
-    struct BinaryNotFound: Error, CustomStringConvertible {
-        let searched: [String]
-        var description: String {
-            "no poc-relay executable next to the test bundle (searched \(searched.joined(separator: ", "))); build all products first"
-        }
-    }
-
-    /// The path, or a test failure.
-    static func url() throws -> URL { try location.get() }
+    /// The path, or a test failure naming the folders searched.
+    static func url() throws -> URL { try BuiltProduct.named("poc-relay").url }
 }
 
 /// A `poc-relay` child process; its output is collected as it comes, on
