@@ -200,7 +200,7 @@ struct Watch: AsyncParsableCommand {
                         environment.write(
                             "\(bell)\(exerciseMark(inner.exercise))\(inner.urgency.rawValue.uppercased()) \(inner.id) from \(inner.from): \(inner.subject)"
                         )
-                        run(
+                        await run(
                             exec,
                             [
                                 "POC_EVENT": "message", "POC_MESSAGE_ID": inner.id.rawValue, "POC_FROM": inner.from.rawValue,
@@ -213,7 +213,7 @@ struct Watch: AsyncParsableCommand {
                             pending.genuine
                             ? "answer with `poc ping answer \(pending.ping.pingID)`" : "FORGED: not signed by the relay; do not answer"
                         environment.write("PING \(pending.ping.pingID) due \(pending.ping.deadline): \(verdict)")
-                        run(
+                        await run(
                             exec,
                             [
                                 "POC_EVENT": "ping", "POC_MESSAGE_ID": pending.ping.pingID, "POC_FROM": "relay", "POC_URGENCY": "priority",
@@ -232,15 +232,14 @@ struct Watch: AsyncParsableCommand {
         }
     }
 
-    private func run(_ command: String?, _ variables: [String: String]) {
+    private func run(_ command: String?, _ variables: [String: String]) async {
         guard let command else { return }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.environment = PocEnvironment.current.variables.merging(variables) { $1 }
         do {
-            try process.runSerialized()
-            process.waitUntilExit()
+            let process = try ChildProcess(
+                executable: "/bin/sh", arguments: ["-c", command],
+                environment: PocEnvironment.current.variables.merging(variables) { $1 }, input: .inherit, standardOutput: .inherit,
+                standardError: .inherit)
+            _ = await process.waitForExit()
         } catch {
             PocEnvironment.current.error("poc: cannot run --exec command: \(error.localizedDescription)")
         }

@@ -146,13 +146,13 @@ enum RFIForm {
             throw PocError("cannot write the form")
         }
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "\(editor) \"$1\"", "poc-editor", path]
-        try process.runSerialized()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: path) else {
-            throw PocError("the editor exited with status \(process.terminationStatus); nothing sent")
+        let editorProcess = try ChildProcess(
+            executable: "/bin/sh", arguments: ["-c", "\(editor) \"$1\"", "poc-editor", path],
+            environment: ProcessInfo.processInfo.environment.merging(environment.variables) { $1 }, input: .inherit,
+            standardOutput: .inherit, standardError: .inherit)
+        let status = editorProcess.waitUntilExit()
+        guard status == 0, let data = FileManager.default.contents(atPath: path) else {
+            throw PocError("the editor exited with status \(status); nothing sent")
         }
         var result = RFIFields()
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {

@@ -1,8 +1,13 @@
+import Foundation
 public import Glibc
 
 /// Starting a child process with `posix_spawn` directly: Foundation's
 /// `Process.run()` crashed (memmove in its launch code) in test processes
 /// holding many descriptors.
+///
+/// Descriptors made here are close-on-exec, and are made under the same lock
+/// as every launch, so no child started by another thread inherits them in
+/// between (which would keep a pipe open past its writer's end).
 public enum Spawn {
     /// Why a child could not start.
     public struct Failure: Error, CustomStringConvertible {
@@ -10,19 +15,45 @@ public enum Spawn {
         public var description: String { "posix_spawn failed: \(String(cString: strerror(code)))" }
     }
 
+    private static let launchLock = NSLock()
+
     /// A pipe whose two ends close on exec (the child gets only what is dup2'ed).
     public static func pipe() -> (read: Int32, write: Int32) {
-        var fds: [Int32] = [-1, -1]
-        _ = Glibc.pipe(&fds)
-        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        return (fds[0], fds[1])
+        launchLock.withLock {
+            var fds: [Int32] = [-1, -1]
+            _ = Glibc.pipe(&fds)
+            for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            return (fds[0], fds[1])
+        }
     }
 
+    /// A close-on-exec descriptor of a new, already unlinked file in `directory`
+    /// open for reading and writing.
+    /// - Throws: ``Failure`` with the `errno` of `mkstemp`.
+    public static func anonymousFile(in directory: String) throws -> Int32 {
+        try launchLock.withLock {
+            var template = Array((directory as NSString).appendingPathComponent("poc-child-XXXXXX").utf8CString)
+            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard fd >= 0 else { throw Failure(code: errno) }
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+            return fd
+        }
+    }
+
+    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), which the Glibc module does not export.
+    private static let addChdir: AddChdir? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np")
+        .map { unsafeBitCast($0, to: AddChdir.self) }
+
     /// Starts `executable` with the given standard descriptors.
+    /// - Parameter workingDirectory: The child's working directory; this process's when `nil`.
     /// - Returns: The child's pid.
     /// - Throws: ``Failure``.
     public static func start(
-        executable: String, arguments: [String], environment: [String: String], stdin: Int32, stdout: Int32, stderr: Int32
+        executable: String, arguments: [String], environment: [String: String], workingDirectory: String? = nil,
+        stdin: Int32, stdout: Int32, stderr: Int32
     ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -30,6 +61,11 @@ public enum Spawn {
         posix_spawn_file_actions_adddup2(&actions, stdin, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        if let workingDirectory {
+            guard let addChdir else { throw Failure(code: ENOSYS) }
+            let code = addChdir(&actions, workingDirectory)
+            guard code == 0 else { throw Failure(code: code) }
+        }
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -37,18 +73,22 @@ public enum Spawn {
             for pointer in envp { free(pointer) }
         }
         var pid: pid_t = 0
-        let code = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let code = launchLock.withLock { posix_spawn(&pid, executable, &actions, nil, argv, envp) }
         guard code == 0 else { throw Failure(code: code) }
         return pid
     }
 
     /// The exit status if the child has ended (128 + signal when killed), or `nil`.
+    /// Reaps the child: call it again only while it returned `nil`.
     public static func exitStatus(_ pid: pid_t) -> Int32? {
         var status: Int32 = 0
         while true {
             let result = waitpid(pid, &status, WNOHANG)
             if result == 0 { return nil }
-            if result < 0 { return errno == EINTR ? nil : -1 }
+            if result < 0 {
+                if errno == EINTR { continue }
+                return -1
+            }
             let signal = status & 0x7f
             return signal == 0 ? (status >> 8) & 0xff : 128 + signal
         }

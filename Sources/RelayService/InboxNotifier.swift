@@ -30,7 +30,7 @@ actor InboxNotifier {
         let id = nextWaiter
         nextWaiter += 1
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.suspend(pocID, id) }
+            group.addTask { await self.suspend(pocID, id, after: seen) }
             group.addTask {
                 try? await Task.sleep(for: timeout)
                 await self.release(pocID, id)
@@ -42,8 +42,11 @@ actor InboxNotifier {
         fired.remove(id)
     }
 
-    private func suspend(_ pocID: String, _ id: Int) async {
-        if fired.contains(id) { return }
+    /// Registers the waiter. The actor may have run `notify` since `wait`
+    /// checked the generation (the task group is a suspension point), so the
+    /// check is made again here, where nothing can come in between.
+    private func suspend(_ pocID: String, _ id: Int, after seen: UInt64) async {
+        if fired.contains(id) || generations[pocID, default: 0] != seen { return }
         await withCheckedContinuation { waiters[pocID, default: [:]][id] = $0 }
     }
 

@@ -34,12 +34,6 @@ public struct BuiltProduct: Sendable {
         throw NotFound(name: name, searched: folders.map(\.path))
     }
 
-    static func readToEnd(_ handle: FileHandle) async -> Data {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: handle.readToEndRetryingInterrupts()) }
-        }
-    }
-
     /// What one run produced.
     public struct Run: Sendable, CustomStringConvertible {
         public let arguments: [String]
@@ -56,36 +50,11 @@ public struct BuiltProduct: Sendable {
     public func run(
         _ arguments: [String], environment: [String: String] = [:], input: Data = Data(), timeout: Duration = .seconds(60)
     ) async throws -> Run {
-        let out = Spawn.pipe(), err = Spawn.pipe()
-        // Standard input from a file (or nothing): no pipe to feed from this side.
-        let inputFile = FileManager.default.temporaryDirectory.appendingPathComponent("poc-input-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: inputFile) }
-        try input.write(to: inputFile)
-        let inputDescriptor = open(inputFile.path, O_RDONLY | O_CLOEXEC)
-        let pid: pid_t
-        do {
-            pid = try Spawn.start(
-                executable: url.path, arguments: arguments,
-                environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, stdin: inputDescriptor,
-                stdout: out.write, stderr: err.write)
-        } catch {
-            for fd in [inputDescriptor, out.read, out.write, err.read, err.write] { close(fd) }
-            throw error
-        }
-        for fd in [inputDescriptor, out.write, err.write] { close(fd) }
-        // Blocking reads run on Dispatch threads, never on the cooperative pool
-        // (which also runs the relay under test).
-        async let standardOutput = Self.readToEnd(FileHandle(fileDescriptor: out.read, closeOnDealloc: true))
-        async let standardError = Self.readToEnd(FileHandle(fileDescriptor: err.read, closeOnDealloc: true))
-        let deadline = ContinuousClock.now + timeout
-        var status = Spawn.exitStatus(pid)
-        while status == nil {
-            if ContinuousClock.now > deadline { kill(pid, SIGKILL) }
-            try await Task.sleep(for: .milliseconds(20))
-            status = Spawn.exitStatus(pid)
-        }
+        let run = try await ChildProcess.run(
+            executable: url.path, arguments: arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            input: .data(input), timeout: timeout)
         return Run(
-            arguments: arguments, status: status ?? -1, standardOutput: String(decoding: await standardOutput, as: UTF8.self),
-            standardError: String(decoding: await standardError, as: UTF8.self))
+            arguments: arguments, status: run.status, standardOutput: String(decoding: run.standardOutput, as: UTF8.self),
+            standardError: String(decoding: run.standardError, as: UTF8.self))
     }
 }

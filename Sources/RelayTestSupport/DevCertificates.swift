@@ -24,13 +24,11 @@ public enum DevCertificates {
     public static let shared: Result<Files, any Error> = Result {
         let directory = try TemporaryDirectory(prefix: "poc-relay-certs")
         let script = (repositoryRoot as NSString).appendingPathComponent("certs/make-dev-certs.sh")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, directory.path]
-        process.standardOutput = FileHandle.nullDevice
-        try process.runSerialized()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CertificateError(status: process.terminationStatus) }
+        let process = try ChildProcess(
+            executable: "/bin/bash", arguments: [script, directory.path], environment: ProcessInfo.processInfo.environment,
+            standardOutput: .discard, standardError: .inherit)
+        let status = process.waitUntilExit()
+        guard status == 0 else { throw CertificateError(status: status) }
         return Files(
             caFile: directory.file("dev-ca.pem"),
             server: .init(certificateChainPath: directory.file("server.pem"), privateKeyPath: directory.file("server.key")))

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessLaunch
 import RelayClient
 import RelayProtocol
 import RelayService
@@ -169,7 +170,7 @@ struct BackupTests {
             #expect(second.status == 1, "\(second)")
             #expect(second.standardError.contains("another poc-relay serve is running"), "\(second)")
             await server.stop()
-            #expect(server.process.terminationStatus == 0, "\(server.standardError)")
+            #expect(server.child.exitStatus == 0, "\(server.standardError)")
         }
     }
 

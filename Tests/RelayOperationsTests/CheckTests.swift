@@ -1,4 +1,5 @@
 import Foundation
+import ProcessLaunch
 import GRDB
 import RelayServer
 import RelayStore
@@ -76,17 +77,13 @@ struct CheckTests {
         try await withTemporaryDirectory { directory in
             let data = try await Self.initialised(directory)
             let certificate = directory.file("soon.pem")
-            let openssl = Process()
-            openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            openssl.arguments = [
-                "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "10",
-                "-subj", "/CN=relay.example.org", "-keyout", directory.file("soon.key"), "-out", certificate,
-            ]
-            openssl.standardOutput = FileHandle.nullDevice
-            openssl.standardError = FileHandle.nullDevice
-            try openssl.run()
-            openssl.waitUntilExit()
-            try #require(openssl.terminationStatus == 0)
+            let openssl = try await ChildProcess.run(
+                executable: "/usr/bin/env",
+                arguments: [
+                    "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "10",
+                    "-subj", "/CN=relay.example.org", "-keyout", directory.file("soon.key"), "-out", certificate,
+                ], environment: ProcessInfo.processInfo.environment)
+            try #require(openssl.status == 0, "\(String(decoding: openssl.standardError, as: UTF8.self))")
             let run = try await pocRelay(["check", "--data-dir", data, "--tls-cert", certificate])
             #expect(run.status == 1, "\(run)")
             #expect(run.errorLines.count == 1, "\(run)")

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessLaunch
 import RelayProtocol
 import RelayService
 import RelayTestSupport
@@ -37,33 +38,12 @@ struct ShellRun: CustomStringConvertible {
 
 /// Runs a shell script with bash (`-e -o pipefail`) in `directory`.
 func bash(_ script: String, environment: [String: String], in directory: String, timeout: Duration = .seconds(30)) async throws -> ShellRun {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-e", "-o", "pipefail", "-c", script]
-    process.environment = environment
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    let stdout = Pipe(), stderr = Pipe()
-    process.standardOutput = stdout
-    process.standardError = stderr
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    async let out = readAll(stdout.fileHandleForReading)
-    async let err = readAll(stderr.fileHandleForReading)
-    let deadline = ContinuousClock.now + timeout
-    while process.isRunning {
-        if ContinuousClock.now > deadline { process.terminate() }
-        try await Task.sleep(for: .milliseconds(20))
-    }
+    let run = try await ChildProcess.run(
+        executable: "/bin/bash", arguments: ["-e", "-o", "pipefail", "-c", script], environment: environment,
+        workingDirectory: directory, timeout: timeout)
     return ShellRun(
-        status: process.terminationStatus, standardOutput: String(decoding: await out, as: UTF8.self),
-        standardError: String(decoding: await err, as: UTF8.self))
-}
-
-/// Reads a pipe to its end on a Dispatch thread, never on the cooperative pool.
-func readAll(_ handle: FileHandle) async -> Data {
-    await withCheckedContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
-    }
+        status: run.status, standardOutput: String(decoding: run.standardOutput, as: UTF8.self),
+        standardError: String(decoding: run.standardError, as: UTF8.self))
 }
 
 /// The first 32-hex-digit message id after `prefix` in `text`.

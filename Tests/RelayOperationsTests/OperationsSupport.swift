@@ -1,4 +1,5 @@
 import Foundation
+import ProcessLaunch
 import RelayClient
 import RelayProtocol
 import RelayService
@@ -52,39 +53,24 @@ func withRelay<T: Sendable>(dataDirectory: String, _ body: (LiveRelay, RelayAPIC
 
 /// A `poc-relay serve` child process, for what only a separate process shows
 /// (the data directory's lock, start-up refusals).
-final class ServeProcess: @unchecked Sendable {  // `process` is only started and signalled; `errors` is locked
-    let process = Process()
-    private let lock = NSLock()
-    private var errors = Data()
+final class ServeProcess: Sendable {
+    let child: ChildProcess
 
     init(_ arguments: [String]) throws {
-        process.executableURL = try BuiltProduct.named("poc-relay").url
-        process.arguments = ["serve"] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(childEnvironment()) { $1 }
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        Thread { [self] in
-            let handle = pipe.fileHandleForReading
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                lock.withLock { errors.append(chunk) }
-            }
-        }.start()
+        child = try ChildProcess(
+            executable: try BuiltProduct.named("poc-relay").url.path, arguments: ["serve"] + arguments,
+            environment: ProcessInfo.processInfo.environment.merging(childEnvironment()) { $1 }, standardOutput: .discard)
     }
 
     /// Standard error so far.
-    var standardError: String { lock.withLock { String(decoding: errors, as: UTF8.self) } }
+    var standardError: String { String(decoding: child.standardError, as: UTF8.self) }
 
     /// Waits until standard error says it serves (true) or the process ends (false).
     func waitUntilServing(timeout: Duration = .seconds(30)) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if standardError.contains("poc-relay: serving") { return true }
-            if !process.isRunning { return false }
+            if !child.isRunning { return false }
             try await Task.sleep(for: .milliseconds(50))
         }
         return false
@@ -92,11 +78,8 @@ final class ServeProcess: @unchecked Sendable {  // `process` is only started an
 
     /// Stops it with SIGTERM and waits; SIGKILL after `timeout`.
     func stop(timeout: Duration = .seconds(10)) async {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(25)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(25)) }
+        child.send(SIGTERM)
+        if await child.waitForExit(timeout: timeout) == nil { await child.kill9() }
     }
 }
 

@@ -17,58 +17,29 @@ enum PocRelayBinary {
 
 /// A `poc-relay` child process; its output is collected as it comes, on
 /// threads of their own (never on the cooperative pool).
-final class RelayProcess: @unchecked Sendable {  // `process` is only started and signalled; the buffers lock
-    let process = Process()
-    let arguments: [String]
-    private let stderrData = LockedData()
-    private let stdoutData = LockedData()
-    private let readers = DispatchGroup()
+final class RelayProcess: Sendable {
+    let child: ChildProcess
+    var arguments: [String] { child.arguments }
 
     /// Starts `poc-relay` with `arguments`.
     init(_ arguments: [String]) throws {
-        self.arguments = arguments
-        process.executableURL = try PocRelayBinary.url()
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.runSerialized()
-        for (pipe, sink) in [(out, stdoutData), (err, stderrData)] {
-            readers.enter()
-            let group = readers
-            Thread {
-                let handle = pipe.fileHandleForReading
-                while true {
-                    let chunk = handle.readChunkRetryingInterrupts()
-                    if chunk.isEmpty { break }
-                    sink.append(chunk)
-                }
-                group.leave()
-            }.start()
-        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        child = try ChildProcess(executable: try PocRelayBinary.url().path, arguments: arguments, environment: environment)
     }
 
-    var stdout: String { String(decoding: stdoutData.value, as: UTF8.self) }
-    var stderr: String { String(decoding: stderrData.value, as: UTF8.self) }
+    var stdout: String { String(decoding: child.standardOutput, as: UTF8.self) }
+    var stderr: String { String(decoding: child.standardError, as: UTF8.self) }
+    var isRunning: Bool { child.isRunning }
 
     /// Sends `signal` if the process still runs.
-    func send(_ signal: Int32) {
-        if process.isRunning { kill(process.processIdentifier, signal) }
-    }
+    func send(_ signal: Int32) { child.send(signal) }
 
     /// Waits up to `timeout` for the process to exit; its status, or nil if it still runs.
-    func waitForExit(timeout: Duration) async -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        return process.isRunning ? nil : process.terminationStatus
-    }
+    func waitForExit(timeout: Duration) async -> Int32? { await child.waitForExit(timeout: timeout) }
 
     /// Kills the process if it still runs and waits for it (cleanup on any path).
-    func kill9() async {
-        send(SIGKILL)
-        _ = await waitForExit(timeout: .seconds(10))
-    }
+    func kill9() async { await child.kill9() }
 
     /// Runs `poc-relay arguments` to completion (at most `timeout`), returning status and standard output.
     static func run(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (status: Int32, stdout: String, stderr: String) {
@@ -77,7 +48,7 @@ final class RelayProcess: @unchecked Sendable {  // `process` is only started an
             await child.kill9()
             throw ChildTimeout(arguments: arguments)
         }
-        await withCheckedContinuation { continuation in child.readers.notify(queue: .global()) { continuation.resume() } }
+        await child.child.waitForOutput()
         return (status, child.stdout, child.stderr)
     }
 
@@ -96,7 +67,7 @@ final class RelayProcess: @unchecked Sendable {  // `process` is only started an
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let port = Self.port(in: server.stderr) { return (server, port) }
-            if !server.process.isRunning { break }
+            if !server.isRunning { break }
             try await Task.sleep(for: .milliseconds(25))
         }
         await server.kill9()
@@ -114,12 +85,4 @@ final class RelayProcess: @unchecked Sendable {  // `process` is only started an
         let stderr: String
         var description: String { "poc-relay serve did not start:\n\(stderr)" }
     }
-}
-
-/// Thread-safe bytes.
-final class LockedData: @unchecked Sendable {  // every access holds `lock`
-    private let lock = NSLock()
-    private var data = Data()
-    func append(_ more: Data) { lock.withLock { data.append(more) } }
-    var value: Data { lock.withLock { data } }
 }
