@@ -1,6 +1,6 @@
 import Foundation
-import ProcessLaunch
 import GRDB
+import ProcessLaunch
 import RelayServer
 import RelayStore
 import RelayTestSupport
