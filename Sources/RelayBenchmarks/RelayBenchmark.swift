@@ -307,10 +307,13 @@ func withBenchRelay<T: Sendable>(_ body: (LiveRelay, Clients, Target) async thro
     }
 }
 
-/// The benchmark enrols thousands of POCs from one address: lift the public rate limit.
+/// The benchmark enrols thousands of POCs, and opens hundreds of connection
+/// pools, from one address: lift the public rate limit and the per-address
+/// connection cap.
 @Sendable func raiseLimits(_ configuration: inout RelayServerConfiguration) {
     configuration.rateLimits.publicPerSecond = 1_000_000
     configuration.rateLimits.publicBurst = 1_000_000
+    configuration.maxConnectionsPerAddress = configuration.maxConnections
 }
 
 func invite(_ relay: LiveRelay, _ state: String, _ role: Role) async throws -> Invitation {

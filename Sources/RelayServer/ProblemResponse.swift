@@ -45,17 +45,24 @@ enum JSONBody {
             value = try WireJSON.decode(T.self, from: data)
         } catch let error as WireError {
             throw RelayFailure.wire(error)
+        } catch let error as UnknownField {
+            throw Self.unknown(error.field)
         } catch let error as DecodingError {
             throw RelayFailure.badRequest(Self.explain(error))
         } catch {
             throw RelayFailure.badRequest("The body is not valid JSON.")
         }
-        if let field = unknownField(in: data, decoded: value) {
-            throw RelayFailure.badRequest(
-                "The field \(RelayFailure.printable(field)) is not part of this request in protocol version 1; remove it (see PROTOCOL.md section 5)."
-            )
+        // Types that refuse unknown fields while decoding need no second pass.
+        if !(value is any UnknownField.Checked), let field = unknownField(in: data, decoded: value) {
+            throw unknown(field)
         }
         return value
+    }
+
+    private static func unknown(_ field: String) -> RelayFailure {
+        .badRequest(
+            "The field \(RelayFailure.printable(field)) is not part of this request in protocol version 1; remove it (see PROTOCOL.md section 5)."
+        )
     }
 
     /// The first field (as a dotted path) of the JSON `data` that the

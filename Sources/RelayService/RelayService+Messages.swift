@@ -34,7 +34,7 @@ extension RelayService {
                 "The routing rule forbids \(caller.role) POCs of \(caller.state) to write to \(Self.listed(refused)): "
                     + "diplomatic to diplomatic and technical to technical across states; any role within a state; custodians with all.")
         }
-        let hash = SHA256.hash((try? WireJSON.encode(envelope)) ?? Data())
+        let hash = envelope.digest
         let expires = Timestamp(now).adding(seconds: configuration.messageExpiry).date
         let stored = NewEnvelope(
             id: envelope.id.rawValue, sender: caller.pocID.rawValue, urgency: envelope.urgency.rawValue, exercise: envelope.exercise,

@@ -36,7 +36,7 @@ extension RelayStore {
     /// One item of a batch, inside the caller's transaction, in its own savepoint.
     private static func submitOne(_ db: Database, _ envelope: NewEnvelope, now t: Int64) throws -> SubmitOutcome {
         if let row = try Row.fetchOne(
-            db, sql: "SELECT envelope_hash, accepted_at FROM envelopes WHERE id = ?", arguments: [envelope.id])
+            db.cachedStatement(sql: "SELECT envelope_hash, accepted_at FROM envelopes WHERE id = ?"), arguments: [envelope.id])
         {
             let storedHash: Data = row["envelope_hash"]
             return storedHash == envelope.envelopeHash
@@ -47,24 +47,24 @@ extension RelayStore {
         }
         do {
             try db.inSavepoint {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO envelopes (id, sender, urgency, urgency_rank, exercise, commitment, body,
                             body_size, envelope_hash, accepted_at, expires_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        envelope.id, envelope.sender, envelope.urgency, rank, envelope.exercise,
-                        envelope.commitment, envelope.body, envelope.body.count, envelope.envelopeHash,
-                        t, envelope.expiresAt.unixSeconds,
-                    ])
+                        """
+                ).execute(arguments: [
+                    envelope.id, envelope.sender, envelope.urgency, rank, envelope.exercise,
+                    envelope.commitment, envelope.body, envelope.body.count, envelope.envelopeHash,
+                    t, envelope.expiresAt.unixSeconds,
+                ])
                 for (recipient, key) in envelope.wrappedKeys {
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             INSERT INTO deliveries (message_id, recipient, urgency_rank, accepted_at, wrapped_key)
                             VALUES (?, ?, ?, ?, ?)
-                            """,
-                        arguments: [envelope.id, recipient, rank, t, key])
+                            """
+                    ).execute(arguments: [envelope.id, recipient, rank, t, key])
                 }
                 return .commit
             }
@@ -106,16 +106,16 @@ extension RelayStore {
     public func waitingMessages(recipient: String, limit: Int) async throws -> (items: [InboxItem], unfetched: [String]) {
         try await read { db in
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT e.id, e.sender, e.urgency, e.exercise, e.accepted_at, d.wrapped_key,
-                        e.commitment, e.body, d.fetched_at
-                    FROM deliveries d JOIN envelopes e ON e.id = d.message_id
-                    WHERE d.recipient = ? AND d.receipt_at IS NULL
-                        AND d.wrapped_key IS NOT NULL AND e.body IS NOT NULL
-                    ORDER BY d.urgency_rank, d.accepted_at, d.rowid  -- rowid: submission order within a second
-                    LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT e.id, e.sender, e.urgency, e.exercise, e.accepted_at, d.wrapped_key,
+                            e.commitment, e.body, d.fetched_at
+                        FROM deliveries d JOIN envelopes e ON e.id = d.message_id
+                        WHERE d.recipient = ? AND d.receipt_at IS NULL
+                            AND d.wrapped_key IS NOT NULL AND e.body IS NOT NULL
+                        ORDER BY d.urgency_rank, d.accepted_at, d.rowid  -- rowid: submission order within a second
+                        LIMIT ?
+                        """),
                 arguments: [recipient, max(0, limit)])
             var unfetched: [String] = []
             let items = try rows.map { row in
@@ -144,12 +144,12 @@ extension RelayStore {
         try await write { db in
             for mark in marks {
                 for id in mark.messageIDs {
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             UPDATE deliveries SET fetched_at = ?
                             WHERE message_id = ? AND recipient = ? AND fetched_at IS NULL
-                            """,
-                        arguments: [now.unixSeconds, id, mark.recipient])
+                            """
+                    ).execute(arguments: [now.unixSeconds, id, mark.recipient])
                 }
             }
         }
@@ -164,12 +164,12 @@ extension RelayStore {
     public func hasWaitingMessages(recipient: String) async throws -> Bool {
         try await read { db in
             try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM deliveries d JOIN envelopes e ON e.id = d.message_id
-                        WHERE d.recipient = ? AND d.receipt_at IS NULL
-                            AND d.wrapped_key IS NOT NULL AND e.body IS NOT NULL)
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM deliveries d JOIN envelopes e ON e.id = d.message_id
+                            WHERE d.recipient = ? AND d.receipt_at IS NULL
+                                AND d.wrapped_key IS NOT NULL AND e.body IS NOT NULL)
+                        """),
                 arguments: [recipient]) ?? false
         }
     }
@@ -177,7 +177,7 @@ extension RelayStore {
     /// The recipients of a message, sorted in byte order (inside the caller's transaction).
     static func recipients(_ db: Database, messageID: String) throws -> [String] {
         try String.fetchAll(
-            db, sql: "SELECT recipient FROM deliveries WHERE message_id = ? ORDER BY recipient",
+            db.cachedStatement(sql: "SELECT recipient FROM deliveries WHERE message_id = ? ORDER BY recipient"),
             arguments: [messageID])
     }
 }

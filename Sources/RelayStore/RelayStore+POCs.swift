@@ -22,7 +22,7 @@ extension RelayStore {
         guard !ids.isEmpty else { return [:] }
         return try await read { db in
             let records = try Row.fetchAll(
-                db, sql: "SELECT \(POCRecord.columns) FROM pocs WHERE poc_id IN (\(databaseQuestionMarks(count: ids.count)))",
+                db.cachedStatement(sql: "SELECT \(POCRecord.columns) FROM pocs WHERE poc_id IN (\(databaseQuestionMarks(count: ids.count)))"),
                 arguments: StatementArguments(ids)
             ).map(POCRecord.init(row:))
             return Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -35,7 +35,7 @@ extension RelayStore {
     public func activePOCs() async throws -> [POCRecord] {
         try await read { db in
             try Row.fetchAll(
-                db, sql: "SELECT \(POCRecord.columns) FROM pocs WHERE status = 'active' ORDER BY poc_id"
+                db.cachedStatement(sql: "SELECT \(POCRecord.columns) FROM pocs WHERE status = 'active' ORDER BY poc_id")
             ).map(POCRecord.init(row:))
         }
     }
@@ -45,7 +45,7 @@ extension RelayStore {
     /// - Throws: ``StoreError`` on a database failure.
     public func allPOCs() async throws -> [POCRecord] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT \(POCRecord.columns) FROM pocs ORDER BY poc_id")
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT \(POCRecord.columns) FROM pocs ORDER BY poc_id"))
                 .map(POCRecord.init(row:))
         }
     }
@@ -57,7 +57,7 @@ extension RelayStore {
     public func directorySnapshot() async throws -> DirectorySnapshot {
         try await read { db in
             let version = try Self.directoryVersion(db)
-            let entries = try Row.fetchAll(db, sql: "SELECT \(POCRecord.columns) FROM pocs ORDER BY poc_id")
+            let entries = try Row.fetchAll(db.cachedStatement(sql: "SELECT \(POCRecord.columns) FROM pocs ORDER BY poc_id"))
                 .map(POCRecord.init(row:))
             return DirectorySnapshot(version: version, entries: entries)
         }
@@ -85,9 +85,9 @@ extension RelayStore {
     public func updateEntry(pocID: String, entryJSON: String, now: Date) async throws -> POCRecord {
         try await write { db in
             let t = now.unixSeconds
-            try db.execute(
-                sql: "UPDATE pocs SET entry_json = ?, updated_at = ? WHERE poc_id = ? AND status = 'active'",
-                arguments: [entryJSON, t, pocID])
+            try db.cachedStatement(sql: "UPDATE pocs SET entry_json = ?, updated_at = ? WHERE poc_id = ? AND status = 'active'").execute(arguments: [
+                entryJSON, t, pocID,
+            ])
             return try Self.finishEntryChange(db, pocID: pocID, kind: "update", boxKey: nil, at: t)
         }
     }
@@ -110,12 +110,12 @@ extension RelayStore {
     ) async throws -> POCRecord {
         try await write { db in
             let t = now.unixSeconds
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE pocs SET box_key = ?, key_created_at = ?, key_signature = ?, updated_at = ?
                     WHERE poc_id = ? AND status = 'active'
-                    """,
-                arguments: [boxKey, keyCreatedAt, keySignature, t, pocID])
+                    """
+            ).execute(arguments: [boxKey, keyCreatedAt, keySignature, t, pocID])
             return try Self.finishEntryChange(db, pocID: pocID, kind: "rotate", boxKey: boxKey, at: t)
         }
     }
@@ -135,12 +135,12 @@ extension RelayStore {
     public func revoke(pocID: String, now: Date) async throws -> POCRecord {
         try await write { db in
             let t = now.unixSeconds
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE pocs SET status = 'revoked', revoked_at = ?, updated_at = ?
                     WHERE poc_id = ? AND status = 'active'
-                    """,
-                arguments: [t, t, pocID])
+                    """
+            ).execute(arguments: [t, t, pocID])
             if db.changesCount == 0 {
                 guard let poc = try POCRecord.fetch(db, id: pocID) else {
                     throw StoreError(.notFound, reason: "no POC has this id")
@@ -148,7 +148,7 @@ extension RelayStore {
                 return poc
             }
             let poc = try Self.finishEntryChange(db, pocID: pocID, kind: "revoke", boxKey: nil, at: t)
-            try db.execute(sql: "DELETE FROM sessions WHERE poc_id = ?", arguments: [pocID])
+            try db.cachedStatement(sql: "DELETE FROM sessions WHERE poc_id = ?").execute(arguments: [pocID])
             return poc
         }
     }
@@ -161,7 +161,7 @@ extension RelayStore {
     public func keyEvents(pocID: String) async throws -> [KeyEvent] {
         try await read { db in
             try Row.fetchAll(
-                db, sql: "SELECT kind, box_key, at FROM key_events WHERE poc_id = ? ORDER BY id",
+                db.cachedStatement(sql: "SELECT kind, box_key, at FROM key_events WHERE poc_id = ? ORDER BY id"),
                 arguments: [pocID]
             ).map { KeyEvent(kind: $0["kind"], boxKey: $0["box_key"], at: Date(unixSeconds: $0["at"])) }
         }
@@ -171,7 +171,7 @@ extension RelayStore {
     static func directoryVersion(_ db: Database) throws -> Int {
         guard
             let version = try Int.fetchOne(
-                db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [Migrations.directoryVersionKey])
+                db.cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"), arguments: [Migrations.directoryVersionKey])
         else {
             throw StoreError(.corrupt, reason: "the directory version counter is missing")
         }

@@ -16,11 +16,11 @@ extension RelayStore {
     public func bodyForReceipt(messageID: String, recipient: String) async throws -> Data? {
         try await read { db in
             try Data.fetchOne(
-                db,
-                sql: """
-                    SELECT e.body FROM envelopes e JOIN deliveries d ON d.message_id = e.id
-                    WHERE e.id = ? AND d.recipient = ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT e.body FROM envelopes e JOIN deliveries d ON d.message_id = e.id
+                        WHERE e.id = ? AND d.recipient = ?
+                        """),
                 arguments: [messageID, recipient])
         }
     }
@@ -46,7 +46,7 @@ extension RelayStore {
             let t = now.unixSeconds
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT receipt_at FROM deliveries WHERE message_id = ? AND recipient = ?",
+                    db.cachedStatement(sql: "SELECT receipt_at FROM deliveries WHERE message_id = ? AND recipient = ?"),
                     arguments: [messageID, recipient])
             else {
                 return .notFound
@@ -54,19 +54,19 @@ extension RelayStore {
             if (row["receipt_at"] as Int64?) != nil {
                 return .alreadyRecorded
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE deliveries SET receipt_at = ?, receipt_signature = ?, wrapped_key = NULL
                     WHERE message_id = ? AND recipient = ?
-                    """,
-                arguments: [t, signature, messageID, recipient])
-            try db.execute(
+                    """
+            ).execute(arguments: [t, signature, messageID, recipient])
+            try db.cachedStatement(
                 sql: """
                     UPDATE envelopes SET body = NULL, body_deleted_at = ?
                     WHERE id = ? AND body IS NOT NULL AND NOT EXISTS (
                         SELECT 1 FROM deliveries WHERE message_id = ? AND receipt_at IS NULL)
-                    """,
-                arguments: [t, messageID, messageID])
+                    """
+            ).execute(arguments: [t, messageID, messageID])
             return .recorded
         }
     }
@@ -83,18 +83,17 @@ extension RelayStore {
         try await read { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: "SELECT sender, accepted_at, urgency, exercise, body_deleted_at FROM envelopes WHERE id = ?",
+                    db.cachedStatement(sql: "SELECT sender, accepted_at, urgency, exercise, body_deleted_at FROM envelopes WHERE id = ?"),
                     arguments: [id])
             else {
                 return nil
             }
             let recipients = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT recipient, fetched_at, receipt_at, receipt_signature FROM deliveries
-                    WHERE message_id = ? ORDER BY recipient
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT recipient, fetched_at, receipt_at, receipt_signature FROM deliveries
+                        WHERE message_id = ? ORDER BY recipient
+                        """),
                 arguments: [id]
             ).map { r in
                 DeliveryStatus(

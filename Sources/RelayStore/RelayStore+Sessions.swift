@@ -16,20 +16,20 @@ extension RelayStore {
         try await write { db in
             let active =
                 try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM pocs WHERE poc_id = ? AND status = 'active')",
+                    db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM pocs WHERE poc_id = ? AND status = 'active')"),
                     arguments: [pocID]) ?? false
             guard active else {
                 throw StoreError(.notFound, reason: "no active POC has this id")
             }
             let exists =
                 try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM sessions WHERE token_hash = ?)", arguments: [tokenHash]) ?? false
+                    db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM sessions WHERE token_hash = ?)"), arguments: [tokenHash]) ?? false
             guard !exists else {
                 throw StoreError(.duplicate, reason: "a session with this token hash exists already")
             }
-            try db.execute(
-                sql: "INSERT INTO sessions (token_hash, poc_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                arguments: [tokenHash, pocID, now.unixSeconds, expiresAt.unixSeconds])
+            try db.cachedStatement(sql: "INSERT INTO sessions (token_hash, poc_id, created_at, expires_at) VALUES (?, ?, ?, ?)").execute(arguments: [
+                tokenHash, pocID, now.unixSeconds, expiresAt.unixSeconds,
+            ])
         }
     }
 
@@ -44,12 +44,12 @@ extension RelayStore {
     public func sessionPOC(tokenHash: Data, now: Date) async throws -> POCRecord? {
         try await read { db in
             try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT \(POCRecord.columns) FROM pocs
-                    WHERE status = 'active' AND poc_id = (
-                        SELECT poc_id FROM sessions WHERE token_hash = ? AND expires_at > ?)
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(POCRecord.columns) FROM pocs
+                        WHERE status = 'active' AND poc_id = (
+                            SELECT poc_id FROM sessions WHERE token_hash = ? AND expires_at > ?)
+                        """),
                 arguments: [tokenHash, now.unixSeconds]
             ).map(POCRecord.init(row:))
         }
@@ -62,7 +62,7 @@ extension RelayStore {
     /// - Throws: ``StoreError`` on a database failure.
     public func deleteSession(tokenHash: Data) async throws {
         try await write { db in
-            try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [tokenHash])
+            try db.cachedStatement(sql: "DELETE FROM sessions WHERE token_hash = ?").execute(arguments: [tokenHash])
         }
     }
 
@@ -75,7 +75,7 @@ extension RelayStore {
     @discardableResult
     public func purgeExpiredSessions(now: Date) async throws -> Int {
         try await write { db in
-            try db.execute(sql: "DELETE FROM sessions WHERE expires_at <= ?", arguments: [now.unixSeconds])
+            try db.cachedStatement(sql: "DELETE FROM sessions WHERE expires_at <= ?").execute(arguments: [now.unixSeconds])
             return db.changesCount
         }
     }
@@ -95,13 +95,13 @@ extension RelayStore {
         try await write { db in
             let exists =
                 try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM challenges WHERE challenge = ?)", arguments: [challenge]) ?? false
+                    db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM challenges WHERE challenge = ?)"), arguments: [challenge]) ?? false
             guard !exists else {
                 throw StoreError(.duplicate, reason: "this challenge exists already")
             }
-            try db.execute(
-                sql: "INSERT INTO challenges (challenge, poc_id, expires_at) VALUES (?, ?, ?)",
-                arguments: [challenge, pocID, expiresAt.unixSeconds])
+            try db.cachedStatement(sql: "INSERT INTO challenges (challenge, poc_id, expires_at) VALUES (?, ?, ?)").execute(arguments: [
+                challenge, pocID, expiresAt.unixSeconds,
+            ])
         }
     }
 
@@ -120,12 +120,12 @@ extension RelayStore {
     public func consumeChallenge(challenge: Data, pocID: String, now: Date) async throws -> Bool {
         try await write { db in
             let t = now.unixSeconds
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE challenges SET used_at = ?
                     WHERE challenge = ? AND poc_id = ? AND used_at IS NULL AND expires_at > ?
-                    """,
-                arguments: [t, challenge, pocID, t])
+                    """
+            ).execute(arguments: [t, challenge, pocID, t])
             return db.changesCount == 1
         }
     }

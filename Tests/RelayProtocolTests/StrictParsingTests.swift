@@ -102,6 +102,47 @@ struct StrictParsingTests {
         #expect(throws: DecodingError.self) { try parse(e) }
     }
 
+    @Test("envelope: a field the protocol does not define is refused by name; a null one counts as absent")
+    func envelopeUnknownFields() throws {
+        var e = try vectorEnvelope()
+        e["subject"] = .string("in clear, by mistake")
+        e["zz_later"] = .number(1)
+        #expect(#expect(throws: UnknownField.self) { try parse(e) } == UnknownField(field: "subject"))
+        e = try vectorEnvelope()
+        e["note"] = .null
+        #expect(try parse(e) == parse(try vectorEnvelope()))
+    }
+
+    @Test("envelope digest: the same for the same fields however the JSON is laid out, different when any field changes")
+    func envelopeDigest() throws {
+        let original = try parse(try vectorEnvelope())
+        let spaced = try Envelope.parse(Data(String(decoding: try WireJSON.encode(original), as: UTF8.self).replacingOccurrences(of: ",", with: " ,\n ").utf8))
+        #expect(spaced.digest == original.digest)
+        #expect(original.digest.count == 32)
+        var changes: [[String: JSONValue]] = []
+        for (field, value) in [
+            ("id", JSONValue.string(String(repeating: "0", count: 32))), ("urgency", .string("flash")), ("exercise", .bool(true)),
+            ("commitment", .string(StrictBase64.encode(Data(count: 32)))),
+            ("body", .string(StrictBase64.encode(Data(count: 64)))),
+        ] {
+            var e = try vectorEnvelope()
+            e[field] = value
+            changes.append(e)
+        }
+        var swapped = try vectorEnvelope()
+        if case .object(var keys) = swapped["keys"], let first = keys.keys.sorted().first, let last = keys.keys.sorted().last,
+            let a = keys[first], let b = keys[last]
+        {
+            keys[first] = b
+            keys[last] = a
+            swapped["keys"] = .object(keys)
+        }
+        changes.append(swapped)
+        var digests = Set([original.digest])
+        for change in changes { digests.insert(try parse(change).digest) }
+        #expect(digests.count == changes.count + 1)
+    }
+
     @Test("envelope: keys must match recipients and limits hold, for the relay")
     func submissionChecks() throws {
         var e = try parse(try vectorEnvelope())

@@ -9,7 +9,7 @@ public import Sodium
 /// valid id, no duplicate recipients. Whether `keys` names exactly the
 /// recipients is checked by ``validateForSubmission(limits:)`` (the relay) and
 /// by opening (a recipient), so that each can answer in its own terms.
-public struct Envelope: Hashable, Sendable, Codable {
+public struct Envelope: Hashable, Sendable, Codable, UnknownField.Checked {
     public var v: Int
     public var id: MessageID
     public var from: POCID
@@ -49,6 +49,7 @@ public struct Envelope: Hashable, Sendable, Codable {
     }
 
     public init(from decoder: any Decoder) throws {
+        try UnknownField.check(decoder, known: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         v = try c.decode(Int.self, forKey: .v)
         guard v == 1 else { throw WireError(.unsupportedVersion, field: "v", "only version 1 is supported") }
@@ -89,6 +90,31 @@ public struct Envelope: Hashable, Sendable, Codable {
             Dictionary(uniqueKeysWithValues: keys.map { ($0.key.rawValue, Base64Bytes($0.value)) }), forKey: .keys)
         try c.encode(Base64Bytes(commitment), forKey: .commitment)
         try c.encode(Base64Bytes(body), forKey: .body)
+    }
+
+    /// A digest of every field, for telling an identical resubmission from a
+    /// conflicting one without re-encoding JSON: SHA-256 over a fixed order of
+    /// length-prefixed fields, recipients' keys in byte order of their ids.
+    public var digest: Data {
+        var hash = SHA256()
+        func field(_ bytes: some Collection<UInt8>) {
+            withUnsafeBytes(of: UInt64(bytes.count).bigEndian) { hash.update(Data($0)) }
+            hash.update(Data(bytes))
+        }
+        field(Data("poc-relay envelope digest v1".utf8))
+        field(Data([UInt8(v)]))
+        field(id.rawValue.utf8)
+        field(from.rawValue.utf8)
+        field(to.map(\.rawValue).joined(separator: ",").utf8)
+        field(urgency.rawValue.utf8)
+        field(Data([exercise ? 1 : 0]))
+        for (recipient, wrapped) in keys.sorted(by: { Array($0.key.rawValue.utf8).lexicographicallyPrecedes(Array($1.key.rawValue.utf8)) }) {
+            field(recipient.rawValue.utf8)
+            field(wrapped)
+        }
+        field(commitment)
+        field(body)
+        return hash.finalize()
     }
 
     /// Parses envelope JSON strictly.
