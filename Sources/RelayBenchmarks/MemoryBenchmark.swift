@@ -45,7 +45,8 @@ struct MemoryBenchmark {
 
         let certificates = try DevCertificates.shared.get()
         let config = directory.file("config.json")
-        try Data(#"{"public_rate_per_second": 1000000, "public_burst": 1000000, "max_connections_per_address": 1000}"#.utf8).write(to: URL(fileURLWithPath: config))
+        try Data(#"{"public_rate_per_second": 1000000, "public_burst": 1000000, "max_connections_per_address": 1000}"#.utf8).write(
+            to: URL(fileURLWithPath: config))
         let log = directory.file("relay.log")
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let child = Process()

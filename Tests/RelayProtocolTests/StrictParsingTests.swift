@@ -116,7 +116,8 @@ struct StrictParsingTests {
     @Test("envelope digest: the same for the same fields however the JSON is laid out, different when any field changes")
     func envelopeDigest() throws {
         let original = try parse(try vectorEnvelope())
-        let spaced = try Envelope.parse(Data(String(decoding: try WireJSON.encode(original), as: UTF8.self).replacingOccurrences(of: ",", with: " ,\n ").utf8))
+        let spaced = try Envelope.parse(
+            Data(String(decoding: try WireJSON.encode(original), as: UTF8.self).replacingOccurrences(of: ",", with: " ,\n ").utf8))
         #expect(spaced.digest == original.digest)
         #expect(original.digest.count == 32)
         var changes: [[String: JSONValue]] = []
