@@ -81,12 +81,15 @@ struct MemoryBenchmark {
 
             var expected = try await runThroughput(senders: senders, seconds: 2, concurrency: options.concurrency, expectedRate: 2000)
                 .acceptedPerSecond
-            var peaks: [Double] = [], rates: [Double] = []
+            var peaks: [Double] = [], anonymousPeaks: [Double] = [], rates: [Double] = []
             for _ in 0..<options.runs {
-                let peak = Shared(0.0)
+                let peak = Shared(0.0), anonymousPeak = Shared(0.0)
                 let sampler = Task {
                     while !Task.isCancelled {
-                        if let rss = try? ProcessMemory(pid: pid).rssMiB { peak.withLock { $0 = max($0, rss) } }
+                        if let memory = try? ProcessMemory(pid: pid) {
+                            peak.withLock { $0 = max($0, memory.rssMiB) }
+                            anonymousPeak.withLock { $0 = max($0, memory.anonymousMiB) }
+                        }
                         try? await Task.sleep(for: .milliseconds(50))
                     }
                 }
@@ -97,12 +100,14 @@ struct MemoryBenchmark {
                 expected = run.acceptedPerSecond
                 rates.append(run.acceptedPerSecond)
                 peaks.append(peak.withLock { $0 })
+                anonymousPeaks.append(anonymousPeak.withLock { $0 })
                 progress("  \(format(run.acceptedPerSecond)) msgs/s, peak RSS \(format(peaks.last!, 1)) MiB")
             }
             let final = try ProcessMemory(pid: pid)
             await clients.shutdown()
             return .init(
                 pocs: pocCount, idleRSSMiB: idle.rssMiB, idlePeakMiB: idle.hwmMiB, underLoadPeakRSSMiB: Summary(peaks),
+                idleAnonymousMiB: idle.anonymousMiB, idleFileMiB: idle.fileMiB, underLoadPeakAnonymousMiB: Summary(anonymousPeaks),
                 processPeakMiB: final.hwmMiB, acceptedPerSecond: Summary(rates),
                 note: "VmHWM includes the enrolment of \(pocCount) POCs; the child logs at info to a file")
         } catch {
@@ -142,6 +147,10 @@ struct MemoryBenchmark {
 struct ProcessMemory {
     let rssMiB: Double
     let hwmMiB: Double
+    /// Heap, stacks and other private memory (`RssAnon`).
+    let anonymousMiB: Double
+    /// Pages of the binary and shared libraries (`RssFile`), shared with other processes mapping them.
+    let fileMiB: Double
 
     init(pid: Int32) throws {
         let text = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
@@ -151,5 +160,7 @@ struct ProcessMemory {
         }
         rssMiB = kib("VmRSS") / 1024
         hwmMiB = kib("VmHWM") / 1024
+        anonymousMiB = kib("RssAnon") / 1024
+        fileMiB = kib("RssFile") / 1024
     }
 }

@@ -24,6 +24,8 @@ struct RelayBenchmarkOptions {
     /// Growth and memory on or off.
     var growth = true
     var memory = true
+    /// `memory`: only the memory scenario (the others need minutes).
+    var only: String?
 
     static let quick = RelayBenchmarkOptions(
         runs: 1, seconds: 3, latencySeconds: 3, concurrency: 4, growthLevels: [100, 1000], preloaded: 10_000)
@@ -70,6 +72,10 @@ struct RelayReport: Codable {
         let idleRSSMiB: Double
         let idlePeakMiB: Double
         let underLoadPeakRSSMiB: Summary
+        /// Of the RSS: private memory idle and its peak under load, and mapped code and data files idle.
+        let idleAnonymousMiB: Double
+        let idleFileMiB: Double
+        let underLoadPeakAnonymousMiB: Summary
         let processPeakMiB: Double
         let acceptedPerSecond: Summary
         let note: String?
@@ -141,6 +147,9 @@ struct RelayReport: Codable {
                 "  memory (poc-relay serve child, \(m.pocs) POCs)  idle RSS \(format(m.idleRSSMiB, 1)) MiB; under load peak RSS "
                     + "\(m.underLoadPeakRSSMiB.text(1)) MiB, VmHWM \(format(m.processPeakMiB, 1)) MiB; "
                     + "child throughput \(m.acceptedPerSecond.text) msgs/s")
+            lines.append(
+                "                      of which private (RssAnon): idle \(format(m.idleAnonymousMiB, 1)) MiB, peak under load "
+                    + "\(m.underLoadPeakAnonymousMiB.text(1)) MiB; binary and shared libraries (RssFile) idle \(format(m.idleFileMiB, 1)) MiB")
             if let note = m.note { lines.append("                      \(note)") }
         }
         if let limits { lines.append(limits.table) }
@@ -158,6 +167,10 @@ struct RelayBenchmark {
             "runs": "\(options.runs)", "seconds": "\(options.seconds)", "latency_seconds": "\(options.latencySeconds)",
             "concurrency": "\(options.concurrency)",
         ]
+        if options.only == "memory" {
+            report.memory = try await MemoryBenchmark(options: options).run()
+            return report
+        }
         progress("limits")
         report.limits = try LimitsBenchmark(runs: options.runs, secondsPerRun: 1).run()
         try await mainScenarios(into: &report)

@@ -2,7 +2,7 @@
 //
 //   swift run -c release relay-benchmarks crypto [--runs 5] [--seconds 0.5] [--json FILE]
 //   swift run -c release relay-benchmarks relay  [--runs 5] [--seconds 20] [--latency-seconds 10] [--concurrency 4]
-//                                                [--quick] [--no-growth] [--no-memory] [--json FILE]
+//                                                [--quick] [--no-growth] [--no-memory] [--only memory] [--json FILE]
 //   swift run -c release relay-benchmarks limits [--runs 5] [--seconds 1] [--json FILE]
 //
 // `relay` starts a real relay over TLS on 127.0.0.1 in a temporary directory
@@ -45,6 +45,7 @@ case "relay":
     if let concurrency = option("--concurrency").flatMap(Int.init) { options.concurrency = concurrency }
     if arguments.contains("--no-growth") { options.growth = false }
     if arguments.contains("--no-memory") { options.memory = false }
+    options.only = option("--only")
     let report = try await RelayBenchmark(options: options).run()
     print(report.table)
     try write(report.json)
