@@ -55,6 +55,7 @@ extension RelayService {
         let cutoff = Timestamp(now).adding(seconds: -configuration.metadataRetention).date
         let metadata = try await storeCall("purge metadata") { try await store.purgeMetadata(olderThan: cutoff) }
         _ = try await storeCall("purge sessions") { try await store.purgeExpiredSessions(now: now) }
+        _ = try await storeCall("purge challenges") { try await store.purgeExpiredChallenges(now: now) }
         // Receipted and expired ciphertext may still sit in WAL page images: truncate the log.
         try await storeCall("checkpoint") { try await store.truncateWriteAheadLog() }
         if bodies + metadata > 0 {

@@ -80,6 +80,22 @@ extension RelayStore {
         }
     }
 
+    /// Deletes every expired challenge, used or not: an expired challenge can
+    /// never be consumed, so its row only takes room (challenges for unknown
+    /// ids are issued to anyone who asks).
+    ///
+    /// - Parameters:
+    ///   - now: The current time; challenges with `expiresAt <= now` go.
+    /// - Returns: The number of challenges deleted.
+    /// - Throws: ``StoreError`` on a database failure.
+    @discardableResult
+    public func purgeExpiredChallenges(now: Date) async throws -> Int {
+        try await write { db in
+            try db.cachedStatement(sql: "DELETE FROM challenges WHERE expires_at <= ?").execute(arguments: [now.unixSeconds])
+            return db.changesCount
+        }
+    }
+
     /// Records an authentication challenge issued for a POC id.
     ///
     /// The id is not checked: the relay answers unknown ids the same way, and

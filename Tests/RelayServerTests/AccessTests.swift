@@ -150,6 +150,17 @@ struct AccessTests {
                 #expect(response.status == 401)
                 #expect(try response.problem().detail == details[0])
             }
+            // The scheme name is case-insensitive (RFC 9110, section 11.1); the token is not.
+            for scheme in ["bearer", "BEARER"] {
+                let response = try await api.http.send(
+                    method: "GET", path: "/v1/directory", body: nil, headers: [("Authorization", "\(scheme) \(session.token)")],
+                    timeout: .seconds(10))
+                #expect(response.status == 200, "\(scheme)")
+            }
+            let shouted = try await api.http.send(
+                method: "GET", path: "/v1/directory", body: nil, headers: [("Authorization", "Bearer \(session.token.uppercased())")],
+                timeout: .seconds(10))
+            #expect(shouted.status == 401)
         }
     }
 

@@ -81,6 +81,13 @@ struct SessionTests {
                 try await store.createChallenge(challenge: challenge, pocID: poc.id, expiresAt: expiry)
             }
             #expect(duplicate?.code == .duplicate)
+
+            // Expired ones go at the sweep: the three above (used, unused, unknown id); a live one stays.
+            let live = randomBytes(32)
+            try await store.createChallenge(challenge: live, pocID: poc.id, expiresAt: expiry.addingTimeInterval(60))
+            #expect(try await store.purgeExpiredChallenges(now: expiry.addingTimeInterval(-1)) == 0)
+            #expect(try await store.purgeExpiredChallenges(now: expiry) == 3)
+            #expect(try await store.consumeChallenge(challenge: live, pocID: poc.id, now: expiry) == true)
         }
     }
 

@@ -11,11 +11,12 @@ public struct SessionAuthenticator: RouterMiddleware {
     public init(service: RelayService) { self.service = service }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+        // The scheme name is case-insensitive (RFC 9110, section 11.1).
+        guard let header = request.headers[.authorization], header.prefix(7).lowercased() == "bearer " else {
             throw RelayFailure.unauthorized
         }
         var context = context
-        context.caller = try await service.authenticate(token: String(header.dropFirst("Bearer ".count)))
+        context.caller = try await service.authenticate(token: String(header.dropFirst(7)))
         return try await next(request, context)
     }
 }
