@@ -97,19 +97,20 @@ public struct Envelope: Hashable, Sendable, Codable, UnknownField.Checked {
     /// length-prefixed fields, recipients' keys in byte order of their ids.
     public var digest: Data {
         var hash = SHA256()
-        func field(_ bytes: some Collection<UInt8>) {
+        func field(_ bytes: Data) {
             withUnsafeBytes(of: UInt64(bytes.count).bigEndian) { hash.update(Data($0)) }
-            hash.update(Data(bytes))
+            hash.update(bytes)
         }
-        field(Data("poc-relay envelope digest v1".utf8))
-        field(Data([UInt8(v)]))
-        field(id.rawValue.utf8)
-        field(from.rawValue.utf8)
-        field(to.map(\.rawValue).joined(separator: ",").utf8)
-        field(urgency.rawValue.utf8)
+        func field(_ text: String) { field(Data(text.utf8)) }
+        field("poc-relay envelope digest v1")
+        field(Data([UInt8(truncatingIfNeeded: v)]))
+        field(id.rawValue)
+        field(from.rawValue)
+        field(to.map(\.rawValue).joined(separator: ","))
+        field(urgency.rawValue)
         field(Data([exercise ? 1 : 0]))
-        for (recipient, wrapped) in keys.sorted(by: { Array($0.key.rawValue.utf8).lexicographicallyPrecedes(Array($1.key.rawValue.utf8)) }) {
-            field(recipient.rawValue.utf8)
+        for (recipient, wrapped) in keys.sorted(by: { $0.key.rawValue.utf8.lexicographicallyPrecedes($1.key.rawValue.utf8) }) {
+            field(recipient.rawValue)
             field(wrapped)
         }
         field(commitment)
