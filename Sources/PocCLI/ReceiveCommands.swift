@@ -153,11 +153,17 @@ struct Status: AsyncParsableCommand {
             environment.write("message \(status.id), \(status.urgency.rawValue), accepted \(status.acceptedAt)")
             var rows = [["RECIPIENT", "FETCHED", "RECEIPT", "SIGNATURE"]]
             for d in deliveries {
-                let signature = d.receiptVerified.map { $0 ? "verified" : "INVALID" } ?? "-"
+                let signature =
+                    switch d.receipt {
+                    case .none: "-"
+                    case .verified: "verified"
+                    case .invalid: "INVALID"
+                    case .unchecked: "unchecked (message not in this record)"
+                    }
                 rows.append([d.recipient.rawValue, d.fetchedAt?.description ?? "-", d.receiptAt?.description ?? "-", signature])
             }
             for line in columns(rows) { environment.write(line) }
-            if deliveries.contains(where: { $0.receiptVerified == false }) {
+            if deliveries.contains(where: { $0.receipt == .invalid }) {
                 throw PocError("a receipt signature does not verify", status: .dataError)
             }
         }

@@ -91,13 +91,27 @@ extension PocClient {
         }
     }
 
+    /// What checking one receipt's signature found.
+    public enum ReceiptCheck: Sendable, Equatable {
+        /// No receipt yet.
+        case none
+        /// Signed by the recipient's pinned key over this message's body digest.
+        case verified
+        /// The signature does not verify: a forged or altered receipt.
+        case invalid
+        /// Not checkable here: this home's record does not hold the message,
+        /// so its body digest is unknown (a custodian looking at another
+        /// POC's message, or a message sent from another home).
+        case unchecked
+    }
+
     /// One recipient's delivery, with its receipt checked against the pinned key.
     public struct Delivery: Sendable {
         public let recipient: POCID
         public let fetchedAt: Timestamp?
         public let receiptAt: Timestamp?
-        /// `nil` without a receipt; else whether its signature verifies.
-        public let receiptVerified: Bool?
+        /// What checking the receipt's signature found.
+        public let receipt: ReceiptCheck
     }
 
     /// Delivery state per recipient of a message this POC sent.
@@ -107,19 +121,20 @@ extension PocClient {
         let directory = try await verifiedDirectory()
         var deliveries: [Delivery] = []
         for recipient in status.recipients {
-            var verified: Bool?
-            if let signature = recipient.receiptSignature {
+            var check = ReceiptCheck.none
+            if let signature = recipient.receiptSignature, let recorded {
                 let key = try? verificationKey(of: recipient.pocID, in: directory)
-                let bytes = DomainSeparation.statement(id: id, recipient: recipient.pocID, bodyDigest: recorded?.bodyDigest ?? "")
-                verified = key?.isValidSignature(signature.data, for: bytes) ?? false
-                if verified == true {
+                let bytes = DomainSeparation.statement(id: id, recipient: recipient.pocID, bodyDigest: recorded.bodyDigest)
+                check = key?.isValidSignature(signature.data, for: bytes) == true ? .verified : .invalid
+                if check == .verified {
                     try record.put(
                         .receipt, id: "\(id)/\(recipient.pocID)", at: recipient.receiptAt ?? .now(),
                         RecordedReceipt(messageID: id, recipient: recipient.pocID, signature: signature.data, at: recipient.receiptAt ?? .now()))
                 }
+            } else if recipient.receiptSignature != nil {
+                check = .unchecked
             }
-            deliveries.append(
-                Delivery(recipient: recipient.pocID, fetchedAt: recipient.fetchedAt, receiptAt: recipient.receiptAt, receiptVerified: verified))
+            deliveries.append(Delivery(recipient: recipient.pocID, fetchedAt: recipient.fetchedAt, receiptAt: recipient.receiptAt, receipt: check))
         }
         return (status, deliveries)
     }

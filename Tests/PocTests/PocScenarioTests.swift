@@ -61,6 +61,12 @@ struct PocScenarioTests {
             #expect(ack.out.hasPrefix("sent "))
             let status = await poc.ok("fra", ["status", id])
             #expect(status.out.contains("DEU-TEC-1") && status.out.contains("verified"))
+            // A custodian may see the delivery of any message, but its record lacks the body digest:
+            // the receipt is unchecked there, not called forged.
+            try await poc.enrol("uno", state: "UNO", role: .custodian)
+            let audited = await poc.ok("uno", ["status", id])
+            #expect(audited.out.contains("DEU-TEC-1") && audited.out.contains("unchecked (message not in this record)"))
+            #expect(!audited.out.contains("INVALID"))
             let reply = try await poc.firstInboxID("fra")
             let answer = await poc.ok("fra", ["read", reply])
             #expect(answer.out.contains("not agreement with, or endorsement of"))
