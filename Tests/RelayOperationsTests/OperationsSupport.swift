@@ -38,17 +38,7 @@ extension BuiltProduct.Run {
 /// A live relay over `dataDirectory` (one we own) and one API client for it,
 /// shut down after `body`, whether it returns or throws.
 func withRelay<T: Sendable>(dataDirectory: String, _ body: (LiveRelay, RelayAPIClient) async throws -> T) async throws -> T {
-    try await LiveRelay.with(dataDirectory: dataDirectory) { relay in
-        let api = try relay.client()
-        do {
-            let result = try await body(relay, api)
-            try await api.shutdown()
-            return result
-        } catch {
-            try? await api.shutdown()
-            throw error
-        }
-    }
+    try await LiveRelay.withClient(dataDirectory: dataDirectory, body)
 }
 
 /// A `poc-relay serve` child process, for what only a separate process shows

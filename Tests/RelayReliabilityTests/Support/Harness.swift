@@ -14,17 +14,7 @@ func withRelay<T: Sendable>(
 ) async throws -> T {
     let directory = try TemporaryDirectory(prefix: "poc-relay-reliability")
     defer { directory.remove() }
-    return try await LiveRelay.with(dataDirectory: directory.path, configure: configure) { relay in
-        let api = try relay.client()
-        do {
-            let result = try await body(relay, api)
-            try await api.shutdown()
-            return result
-        } catch {
-            try? await api.shutdown()
-            throw error
-        }
-    }
+    return try await LiveRelay.withClient(dataDirectory: directory.path, configure: configure, body)
 }
 
 /// One HTTP request as a hostile client sends it: any method, path, headers and bytes.
