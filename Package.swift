@@ -168,6 +168,10 @@ let package = Package(
                 "Sodium", "RelayProtocol", "CSodium", "RelayTestSupport", "RelayServer", "RelayClient", "RelayStore", "RelayService",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -79,10 +79,11 @@ struct MemoryBenchmark {
             try await Task.sleep(for: .seconds(2))
             let idle = try ProcessMemory(pid: pid)
 
-            var expected = try await runThroughput(senders: senders, seconds: 2, concurrency: options.concurrency, expectedRate: 2000)
+            var expected = try await runThroughput(senders: senders, target: target, seconds: 2, concurrency: options.concurrency, expectedRate: 2000)
                 .acceptedPerSecond
-            var peaks: [Double] = [], anonymousPeaks: [Double] = [], rates: [Double] = []
+            var peaks: [Double] = [], anonymousPeaks: [Double] = [], rates: [Double] = [], cpuPerMessage: [Double] = []
             for _ in 0..<options.runs {
+                let cpuBefore = try ProcessCPU(pid: pid)
                 let peak = Shared(0.0), anonymousPeak = Shared(0.0)
                 let sampler = Task {
                     while !Task.isCancelled {
@@ -94,21 +95,25 @@ struct MemoryBenchmark {
                     }
                 }
                 let run = try await runThroughput(
-                    senders: senders, seconds: options.seconds, concurrency: options.concurrency, expectedRate: expected)
+                    senders: senders, target: target, seconds: options.seconds, concurrency: options.concurrency, expectedRate: expected)
                 sampler.cancel()
                 _ = await sampler.value
+                let cpu = try ProcessCPU(pid: pid).seconds - cpuBefore.seconds
+                cpuPerMessage.append(cpu * 1_000_000 / Double(max(1, run.accepted)))
                 expected = run.acceptedPerSecond
                 rates.append(run.acceptedPerSecond)
                 peaks.append(peak.withLock { $0 })
                 anonymousPeaks.append(anonymousPeak.withLock { $0 })
-                progress("  \(format(run.acceptedPerSecond)) msgs/s, peak RSS \(format(peaks.last!, 1)) MiB")
+                progress(
+                    "  \(format(run.acceptedPerSecond)) msgs/s, peak RSS \(format(peaks.last!, 1)) MiB, "
+                        + "relay CPU \(format(cpuPerMessage.last!, 0)) µs/msg")
             }
             let final = try ProcessMemory(pid: pid)
             await clients.shutdown()
             return .init(
                 pocs: pocCount, idleRSSMiB: idle.rssMiB, idlePeakMiB: idle.hwmMiB, underLoadPeakRSSMiB: Summary(peaks),
                 idleAnonymousMiB: idle.anonymousMiB, idleFileMiB: idle.fileMiB, underLoadPeakAnonymousMiB: Summary(anonymousPeaks),
-                processPeakMiB: final.hwmMiB, acceptedPerSecond: Summary(rates),
+                processPeakMiB: final.hwmMiB, acceptedPerSecond: Summary(rates), relayCPUMicrosecondsPerMessage: Summary(cpuPerMessage),
                 note: "VmHWM includes the enrolment of \(pocCount) POCs; the child logs at info to a file")
         } catch {
             await clients.shutdown()
@@ -162,5 +167,21 @@ struct ProcessMemory {
         hwmMiB = kib("VmHWM") / 1024
         anonymousMiB = kib("RssAnon") / 1024
         fileMiB = kib("RssFile") / 1024
+    }
+}
+
+/// User plus system CPU time of a process so far, from `/proc/PID/stat`.
+struct ProcessCPU {
+    let seconds: Double
+
+    init(pid: Int32) throws {
+        let text = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // Fields after the command name (which may hold spaces) in parentheses: utime and stime are the 12th and 13th.
+        guard let close = text.lastIndex(of: ")") else { throw BenchmarkError("unreadable /proc/\(pid)/stat") }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else {
+            throw BenchmarkError("unreadable /proc/\(pid)/stat")
+        }
+        seconds = (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }

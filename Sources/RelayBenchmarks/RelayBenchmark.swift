@@ -38,7 +38,10 @@ struct RelayReport: Codable {
         let senders: Int
         let inFlightPerSender: Int
         let seconds: Double
+        /// Sent by ``LoadGenerator``: the relay's own capacity.
         let acceptedPerSecond: Summary
+        /// Sent through AsyncHTTPClient, as `poc` sends: that client's CPU shares the two cores.
+        let acceptedPerSecondThroughAsyncHTTPClient: Summary
         let nonCreatedAnswers: [String: Int]
         let sealedInline: Int
     }
@@ -78,6 +81,8 @@ struct RelayReport: Codable {
         let underLoadPeakAnonymousMiB: Summary
         let processPeakMiB: Double
         let acceptedPerSecond: Summary
+        /// The relay process's user and system CPU time per accepted message under the load.
+        let relayCPUMicrosecondsPerMessage: Summary
         let note: String?
     }
 
@@ -106,7 +111,10 @@ struct RelayReport: Codable {
         if let t = throughput {
             lines.append(
                 "  throughput        \(t.acceptedPerSecond.text) msgs/s accepted (\(t.senders) POCs x \(t.inFlightPerSender) in flight, "
-                    + "2 KiB, \(format(t.seconds)) s, \(t.pocsEnrolled) POCs enrolled)")
+                    + "2 KiB, \(format(t.seconds)) s, \(t.pocsEnrolled) POCs enrolled; lean HTTP/1.1 load generator)")
+            lines.append(
+                "                    \(t.acceptedPerSecondThroughAsyncHTTPClient.text) msgs/s when sent through AsyncHTTPClient "
+                    + "(the poc client's stack, on the same cores)")
             lines.append(
                 "                   " + ofLimit(t.acceptedPerSecond.median, rows, "sqlite batched rows/s")
                     + ofLimit(t.acceptedPerSecond.median, commits, "sqlite 1-row commits/s"))
@@ -150,6 +158,8 @@ struct RelayReport: Codable {
             lines.append(
                 "                      of which private (RssAnon): idle \(format(m.idleAnonymousMiB, 1)) MiB, peak under load "
                     + "\(m.underLoadPeakAnonymousMiB.text(1)) MiB; binary and shared libraries (RssFile) idle \(format(m.idleFileMiB, 1)) MiB")
+            lines.append(
+                "                      relay process CPU (user + system) per accepted message \(m.relayCPUMicrosecondsPerMessage.text(0)) µs")
             if let note = m.note { lines.append("                      \(note)") }
         }
         if let limits { lines.append(limits.table) }
@@ -218,14 +228,23 @@ struct RelayBenchmark {
             for (index, poc) in throughputPOCs.enumerated() {
                 senders.append((try await clients.activate(poc), throughputPOCs[(index + 1) % throughputPOCs.count]))
             }
-            var expected = try await runThroughput(senders: senders, seconds: 2, concurrency: options.concurrency, expectedRate: 2000)
+            var expected = try await runThroughput(senders: senders, target: target, seconds: 2, concurrency: options.concurrency, expectedRate: 2000)
                 .acceptedPerSecond
             var throughput: [ThroughputRun] = []
             for _ in 0..<options.runs {
                 let run = try await runThroughput(
-                    senders: senders, seconds: options.seconds, concurrency: options.concurrency, expectedRate: expected)
+                    senders: senders, target: target, seconds: options.seconds, concurrency: options.concurrency, expectedRate: expected)
                 expected = run.acceptedPerSecond
                 throughput.append(run)
+                progress("  \(format(run.acceptedPerSecond)) msgs/s")
+            }
+            progress("throughput through AsyncHTTPClient (the poc client's stack)")
+            var throughAsyncHTTPClient: [ThroughputRun] = []
+            for _ in 0..<options.runs {
+                let run = try await runThroughput(
+                    senders: senders, target: target, client: .asyncHTTPClient, seconds: options.seconds, concurrency: options.concurrency,
+                    expectedRate: expected / 2)
+                throughAsyncHTTPClient.append(run)
                 progress("  \(format(run.acceptedPerSecond)) msgs/s")
             }
 
@@ -243,9 +262,9 @@ struct RelayBenchmark {
                     try await runPings(
                         start: { try await service.startCampaign().pinged }, pocs: pingable, target: target, apis: apis, sessions: sessions))
             }
-            return (fanOut, latency, throughput, pings, recipients.count)
+            return (fanOut, latency, throughput, throughAsyncHTTPClient, pings, recipients.count)
         }
-        let (fanOut, latency, throughput, pings, recipients) = outcome
+        let (fanOut, latency, throughput, throughAsyncHTTPClient, pings, recipients) = outcome
         report.fanOut = .init(
             recipients: recipients, sealMs: Summary(fanOut.map(\.sealMs)), acceptMs: Summary(fanOut.map(\.acceptMs)),
             lastRecipientMs: Summary(fanOut.map(\.lastRecipientMs)))
@@ -256,7 +275,8 @@ struct RelayBenchmark {
         report.throughput = .init(
             pocsEnrolled: 1001, senders: 16, inFlightPerSender: options.concurrency, seconds: options.seconds,
             acceptedPerSecond: Summary(throughput.map(\.acceptedPerSecond)),
-            nonCreatedAnswers: throughput.reduce(into: [String: Int]()) { all, run in
+            acceptedPerSecondThroughAsyncHTTPClient: Summary(throughAsyncHTTPClient.map(\.acceptedPerSecond)),
+            nonCreatedAnswers: (throughput + throughAsyncHTTPClient).reduce(into: [String: Int]()) { all, run in
                 for (status, count) in run.others { all["\(status)", default: 0] += count }
             },
             sealedInline: throughput.map(\.sealedInline).reduce(0, +))
@@ -279,18 +299,17 @@ struct RelayBenchmark {
             var senders: [(ActivePOC, BenchPOC)] = []
             for index in 0..<16 { senders.append((try await clients.activate(pocs[index]), pocs[(index + 1) % 16])) }
             let a = try await clients.activate(pocs[16]), b = try await clients.activate(pocs[17])
-            var expected = try await runThroughput(senders: senders, seconds: 2, concurrency: options.concurrency, expectedRate: 2000)
+            var expected = try await runThroughput(senders: senders, target: target, seconds: 2, concurrency: options.concurrency, expectedRate: 2000)
                 .acceptedPerSecond
             var rates: [Double] = [], p99s: [Double] = []
             for _ in 0..<options.runs {
                 let run = try await runThroughput(
-                    senders: senders, seconds: options.seconds, concurrency: options.concurrency, expectedRate: expected)
+                    senders: senders, target: target, seconds: options.seconds, concurrency: options.concurrency, expectedRate: expected)
                 expected = run.acceptedPerSecond
                 rates.append(run.acceptedPerSecond)
                 p99s.append(percentile(try await runLatency(sender: a, recipient: b, rate: 100, seconds: options.latencySeconds), 0.99))
                 progress("  \(format(run.acceptedPerSecond)) msgs/s, p99 \(format(p99s.last!, 2)) ms")
             }
-            _ = target
             return (rates, p99s)
         }
         return .init(pocs: count, storedMessages: options.preloaded, acceptedPerSecond: Summary(rates), p99Ms: Summary(p99s))

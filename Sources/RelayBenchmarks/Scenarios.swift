@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import RelayClient
 import RelayProtocol
 import Sodium
@@ -31,10 +32,22 @@ struct ThroughputRun {
     let sealedInline: Int
 }
 
+/// What sends the throughput load.
+enum LoadClient: String, Sendable {
+    /// ``LoadGenerator``: raw HTTP/1.1 over TLS on NIO, so the figure is the relay's.
+    case lean
+    /// `RelayAPIClient` over AsyncHTTPClient, the `poc` client's stack: the
+    /// figure includes that client's own CPU on the same two cores.
+    case asyncHTTPClient = "async-http-client"
+}
+
 /// Throughput: each sender submits pre-sealed 2 KiB envelopes to its
-/// recipient for `seconds`, `concurrency` requests in flight per sender, each
-/// sender over its own connection pool. Counts 201 answers only.
-func runThroughput(senders: [(ActivePOC, BenchPOC)], seconds: Double, concurrency: Int, expectedRate: Double) async throws -> ThroughputRun {
+/// recipient for `seconds`, `concurrency` requests in flight per sender (one
+/// connection each). Counts 201 answers only.
+func runThroughput(
+    senders: [(ActivePOC, BenchPOC)], target: Target, client: LoadClient = .lean, seconds: Double, concurrency: Int,
+    expectedRate: Double
+) async throws -> ThroughputRun {
     let perSender = max(200, Int(expectedRate * seconds * 1.4 / Double(max(1, senders.count))))
     // Pre-seal and pre-encode outside the timed window, on every core.
     let queues = try await withThrowingTaskGroup(of: (Int, BodyQueue).self) { group in
@@ -50,14 +63,21 @@ func runThroughput(senders: [(ActivePOC, BenchPOC)], seconds: Double, concurrenc
     }
     var tokens: [String] = []
     for (sender, _) in senders { tokens.append(try await sender.session.token()) }
+    let generator = try LoadGenerator(target: target)
     let clock = ContinuousClock()
     let start = clock.now
     let deadline = start + .milliseconds(Int64(seconds * 1000))
+    let nioDeadline = NIODeadline.now() + .milliseconds(Int64(seconds * 1000))
     let results = await withTaskGroup(of: (Int, [Int: Int], Int).self) { group in
         for (index, (sender, recipient)) in senders.enumerated() {
-            let headers = [("Content-Type", "application/json"), ("Authorization", "Bearer \(tokens[index])")]
+            let token = tokens[index]
+            let headers = [("Content-Type", "application/json"), ("Authorization", "Bearer \(token)")]
             for _ in 0..<max(1, concurrency) {
                 group.addTask {
+                    if client == .lean {
+                        let tally = await generator.run(queue: queues[index], token: token, until: nioDeadline)
+                        return (tally.accepted, tally.others, 0)
+                    }
                     var accepted = 0, inline = 0
                     var others: [Int: Int] = [:]
                     while clock.now < deadline {
@@ -87,6 +107,7 @@ func runThroughput(senders: [(ActivePOC, BenchPOC)], seconds: Double, concurrenc
         }
         return total
     }
+    // Until the last connection's loop ended: earlier than the deadline if the pre-sealed bodies ran out.
     let elapsed = (clock.now - start).seconds
     return ThroughputRun(acceptedPerSecond: Double(results.0) / elapsed, accepted: results.0, others: results.1, sealedInline: results.2)
 }

@@ -75,8 +75,13 @@ extension RelayService {
     /// - Throws: 401, the same for unknown, expired and revoked.
     public func authenticate(token: String) async throws(RelayFailure) -> Caller {
         guard token.utf8.count == 64 else { throw .unauthorized }
-        let record = try await storeCall("session lookup") { try await store.sessionPOC(tokenHash: Self.hash(token: token), now: now) }
-        guard let record, let caller = caller(of: record) else { throw .unauthorized }
+        try await recheckCallers()
+        let hash = Self.hash(token: token), now = self.now
+        if let caller = callers.caller(session: hash, now: now) { return caller }
+        let generation = callers.generation
+        let session = try await storeCall("session lookup") { try await store.activeSession(tokenHash: hash, now: now) }
+        guard let session, let caller = caller(of: session.poc) else { throw .unauthorized }
+        callers.remember(session: hash, caller: caller, expiresAt: session.expiresAt, generation: generation)
         return caller
     }
 }

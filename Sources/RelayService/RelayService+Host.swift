@@ -30,6 +30,7 @@ extension RelayService {
     public func revoke(pocID: POCID) async throws(RelayFailure) {
         do {
             _ = try await store.revoke(pocID: pocID.rawValue, now: now)
+            callers.clear()
         } catch let error as StoreError where error.code == .notFound {
             throw .notFound
         } catch {

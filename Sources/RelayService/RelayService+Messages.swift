@@ -18,9 +18,9 @@ extension RelayService {
         do { try envelope.validateForSubmission(limits: configuration.limits) } catch { throw .wire(error) }
         var unknown: [String] = []
         var refused: [String] = []
-        let records = try await storeCall("recipients") { try await store.pocs(ids: envelope.to.map(\.rawValue)) }
+        let active = try await activeCallers(envelope.to.map(\.rawValue))
         for recipient in envelope.to {
-            guard let record = records[recipient.rawValue], let party = self.caller(of: record)?.party else {
+            guard let party = active[recipient.rawValue]?.party else {
                 unknown.append(recipient.rawValue)
                 continue
             }
@@ -56,7 +56,7 @@ extension RelayService {
         case .conflict:
             throw .conflict("Message id \(envelope.id) is already used by another envelope. Seal again with a new id.")
         case .invalid:
-            throw .unprocessable("The envelope names a sender or recipient that is not enrolled.")
+            throw .unprocessable("The envelope names a sender or recipient that is not an active POC (revoked just now?). Check the directory.")
         }
     }
 

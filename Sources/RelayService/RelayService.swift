@@ -22,6 +22,8 @@ public final class RelayService: Sendable {
     public let relayID: String
     let logger: Logger
     let notifier = InboxNotifier()
+    /// Active callers by session and by id, so the hot path reads no store.
+    let callers: CallerCache
     /// Submitted envelopes, committed in groups.
     let batcher: GroupCommit<NewEnvelope, SubmitOutcome>
     /// First-fetch marks of inbox reads, committed in groups.
@@ -46,6 +48,7 @@ public final class RelayService: Sendable {
         self.relayID = Fingerprint(of: relayKey.publicKey).compact
         self.logger = logger
         self.clock = clock
+        self.callers = CallerCache(interval: configuration.directoryRecheckInterval)
         self.batcher = GroupCommit(maxBatch: configuration.maxBatchSize) { batch in try await store.submit(batch: batch, now: clock()) }
         self.fetchMarks = GroupCommit(maxBatch: configuration.maxBatchSize) { marks in
             try await store.markFetched(marks, now: Timestamp(clock()).date)
@@ -78,6 +81,29 @@ public final class RelayService: Sendable {
             logger.error("store failure", metadata: ["operation": "\(what)", "error": "\(error)"])
             throw .unavailable
         }
+    }
+
+    /// Clears the caller cache when the store's directory version moved
+    /// (another process's change), reading it at most once per interval.
+    func recheckCallers() async throws(RelayFailure) {
+        guard callers.recheckDue(now: .now) else { return }
+        callers.observe(version: try await storeCall("directory version") { try await store.directoryVersion() })
+    }
+
+    /// The active callers among `ids`, from the cache and, for the rest, one store read.
+    func activeCallers(_ ids: [String]) async throws(RelayFailure) -> [String: Caller] {
+        var found: [String: Caller] = [:]
+        var missing: [String] = []
+        for id in ids {
+            if let caller = callers.caller(poc: id) { found[id] = caller } else { missing.append(id) }
+        }
+        guard !missing.isEmpty else { return found }
+        let generation = callers.generation
+        let records = try await storeCall("pocs") { try await store.pocs(ids: missing) }
+        let read = records.values.compactMap(caller(of:))
+        callers.remember(pocs: read, generation: generation)
+        for caller in read { found[caller.pocID.rawValue] = caller }
+        return found
     }
 
     /// The wire entry of a stored POC.

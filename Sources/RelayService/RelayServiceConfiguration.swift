@@ -26,6 +26,10 @@ public struct RelayServiceConfiguration: Sendable, Hashable {
     public var maxInboxWait: Int = 60
     /// Most messages one inbox answer returns.
     public var maxInboxLimit: Int = 100
+    /// How often the relay re-reads the directory version to see a change
+    /// made by another process (`poc-relay revoke` while serving); its own
+    /// changes take effect at once. See `SECURITY.md`, revocation.
+    public var directoryRecheckInterval: Duration = .milliseconds(250)
     /// Most envelopes committed in one transaction (group commit).
     public var maxBatchSize: Int = 256
     /// Receipt windows in seconds by urgency (section 7).

@@ -59,8 +59,9 @@ public enum SubmitOutcome: Sendable, Hashable {
     case duplicate(acceptedAt: Date)
     /// Another envelope with this id was stored before (answer 409).
     case conflict
-    /// Refused by the schema: unknown urgency, no recipient, or a sender or
-    /// recipient that is not a known POC (the server should have refused it first).
+    /// Refused: unknown urgency, no recipient, or a sender or recipient that
+    /// is not an active POC when the transaction runs (the server should have
+    /// refused it first, unless a revocation came in between).
     case invalid
 }
 

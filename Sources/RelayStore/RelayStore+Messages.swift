@@ -45,6 +45,13 @@ extension RelayStore {
         guard let rank = urgencyRanks[envelope.urgency], !envelope.wrappedKeys.isEmpty else {
             return .invalid
         }
+        // The server checked the sender and recipients before, possibly from its
+        // cache: a revocation committed since (by another process) is seen here,
+        // under the write lock, so no message is stored for a revoked POC.
+        let active = try db.cachedStatement(sql: "SELECT 1 FROM pocs WHERE poc_id = ? AND status = 'active'")
+        for poc in [envelope.sender] + envelope.wrappedKeys.keys where try Int.fetchOne(active, arguments: [poc]) == nil {
+            return .invalid
+        }
         do {
             try db.inSavepoint {
                 try db.cachedStatement(

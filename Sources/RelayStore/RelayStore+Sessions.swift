@@ -42,16 +42,24 @@ extension RelayStore {
     ///   POC is revoked (one answer for every cause).
     /// - Throws: ``StoreError`` on a database failure.
     public func sessionPOC(tokenHash: Data, now: Date) async throws -> POCRecord? {
+        try await activeSession(tokenHash: tokenHash, now: now)?.poc
+    }
+
+    /// Like ``sessionPOC(tokenHash:now:)``, with the session's expiry (for a
+    /// cache that must stop using it at that moment).
+    public func activeSession(tokenHash: Data, now: Date) async throws -> (poc: POCRecord, expiresAt: Date)? {
         try await read { db in
             try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT \(POCRecord.columns) FROM pocs
-                        WHERE status = 'active' AND poc_id = (
-                            SELECT poc_id FROM sessions WHERE token_hash = ? AND expires_at > ?)
+                        SELECT \(POCRecord.columns), session_expires_at
+                        FROM pocs, (
+                            SELECT poc_id AS session_poc, expires_at AS session_expires_at FROM sessions
+                            WHERE token_hash = ? AND expires_at > ?)
+                        WHERE poc_id = session_poc AND status = 'active'
                         """),
                 arguments: [tokenHash, now.unixSeconds]
-            ).map(POCRecord.init(row:))
+            ).map { row in (POCRecord(row: row), Date(unixSeconds: row["session_expires_at"])) }
         }
     }
 

@@ -3,6 +3,7 @@ import RelayClient
 import RelayProtocol
 import RelayServer
 import RelayService
+import RelayStore
 import RelayTestSupport
 import Sodium
 import Testing
@@ -123,6 +124,53 @@ struct IsolationTests {
             #expect(response.status == 401)
             #expect(ContinuousClock.now - revoked < .seconds(20), "the poll ran on to the end of its 30 s wait")
             #expect(try response.problem() == RelayFailure.unauthorized.problem)
+        }
+    }
+
+    @Test(
+        "`poc-relay revoke` in another process while the relay serves: no message reaches the POC from then on, its sessions stop within the recheck interval"
+    )
+    func revocationByAnotherProcess() async throws {
+        try await withScene { scene in
+            let korToken = scene.token(scene.kor)
+            // KOR's session and KOR as a recipient are now in the relay's caller cache.
+            #expect(try await scene.api.send(RawRequest("GET", "/v1/inbox", token: korToken)).status == 200)
+            _ = try await scene.fra.session.submit(try scene.fra.seal(to: [scene.kor]))
+            let revoke = try await RelayProcess.run(["revoke", "--data-dir", scene.relay.dataDirectory, scene.kor.id.rawValue])
+            #expect(revoke.status == 0, "\(revoke.stderr)")
+            let revoked = ContinuousClock.now
+            // At once, whatever the cache still says: refused (before the write or in its transaction).
+            let late = try await scene.api.send(
+                RawRequest("POST", "/v1/messages", body: try WireJSON.encode(try scene.fra.seal(to: [scene.kor])), token: scene.token(scene.fra)))
+            #expect(late.status == 422, "a message for a revoked POC was \(late.status)")
+            // Its session stops once the relay rechecks the directory version (every 250 ms).
+            var status = 200
+            while status != 401 && ContinuousClock.now - revoked < .seconds(10) {
+                status = try await scene.api.send(RawRequest("GET", "/v1/directory", token: korToken)).status
+                if status != 401 { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(status == 401)
+            #expect(ContinuousClock.now - revoked < .seconds(2), "the session worked on for \(ContinuousClock.now - revoked)")
+        }
+    }
+
+    @Test("a revocation the relay has not seen yet still keeps every message from the revoked POC's inbox: the submit transaction checks")
+    func submitTransactionChecksRecipients() async throws {
+        // A recheck interval of an hour: the relay's cache stays stale for the whole test.
+        try await withScene(configure: { $0.service.directoryRecheckInterval = .seconds(3600) }) { scene in
+            let first = try scene.fra.seal(to: [scene.kor])
+            _ = try await scene.fra.session.submit(first)
+            let revoke = try await RelayProcess.run(["revoke", "--data-dir", scene.relay.dataDirectory, scene.kor.id.rawValue])
+            #expect(revoke.status == 0, "\(revoke.stderr)")
+            let late = try scene.fra.seal(to: [scene.deu, scene.kor])
+            let response = try await scene.api.send(
+                RawRequest("POST", "/v1/messages", body: try WireJSON.encode(late), token: scene.token(scene.fra)))
+            #expect(response.status == 422)
+            #expect(try response.problem().detail.contains("not an active POC"))
+            let store = try RelayStore(path: scene.storePath)
+            defer { try? store.close() }
+            #expect(try await store.messageStatus(id: late.id.rawValue) == nil, "the refused message was stored")
+            #expect(try await store.messageStatus(id: first.id.rawValue)?.recipients.map(\.pocID) == [scene.kor.id.rawValue])
         }
     }
 

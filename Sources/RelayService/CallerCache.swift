@@ -1,0 +1,120 @@
+import Foundation
+import RelayProtocol
+import Synchronization
+
+/// Active callers by session and by POC id, in memory, so that an
+/// authenticated request and a submission's routing check need no store read
+/// (each read is a hop to a database queue and back, which cost more CPU than
+/// the rest of a submission did).
+///
+/// It only ever holds active POCs and unexpired sessions, and it is cleared:
+/// - at once by this process's own changes (enrolment, revocation, entry and
+///   key updates), through ``clear()``;
+/// - when the store's directory version moves: every change to a POC bumps
+///   it, also from another process (`poc-relay revoke` while the relay runs).
+///   The version is read again when ``recheckDue(now:)`` says so, at most every
+///   ``interval``.
+///
+/// A fill races with a clear: it passes the ``generation`` it saw before its
+/// store read, and a fill that started before a clear is dropped. Stale data
+/// can therefore last at most ``interval`` after another process's change,
+/// and never lets a message be stored for a revoked POC: the submit
+/// transaction checks the sender and recipients again under the write lock.
+final class CallerCache: Sendable {
+    /// How long a directory version read stays good.
+    let interval: Duration
+    /// Sessions held at most; past it the session table starts again empty.
+    let maxSessions: Int
+
+    private struct Session {
+        let caller: Caller
+        let expiresAt: Date
+    }
+
+    private struct State {
+        var sessions: [Data: Session] = [:]
+        var pocs: [String: Caller] = [:]
+        var generation: UInt64 = 0
+        var version: Int?
+        var checkedAt: ContinuousClock.Instant?
+    }
+
+    private let state = Mutex(State())
+
+    init(interval: Duration, maxSessions: Int = 100_000) {
+        self.interval = interval
+        self.maxSessions = maxSessions
+    }
+
+    /// Changes with every clear; pass it back to the `remember` calls.
+    var generation: UInt64 { state.withLock { $0.generation } }
+
+    /// The active caller of an unexpired session, if held.
+    func caller(session tokenHash: Data, now: Date) -> Caller? {
+        state.withLock { state in
+            guard let session = state.sessions[tokenHash] else { return nil }
+            guard now < session.expiresAt else {
+                state.sessions[tokenHash] = nil
+                return nil
+            }
+            return session.caller
+        }
+    }
+
+    /// The active POC with this id, if held.
+    func caller(poc id: String) -> Caller? {
+        state.withLock { $0.pocs[id] }
+    }
+
+    /// Holds a session read from the store, unless a clear came after `generation`.
+    func remember(session tokenHash: Data, caller: Caller, expiresAt: Date, generation: UInt64) {
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            if state.sessions.count >= maxSessions { state.sessions.removeAll(keepingCapacity: true) }
+            state.sessions[tokenHash] = Session(caller: caller, expiresAt: expiresAt)
+            state.pocs[caller.pocID.rawValue] = caller
+        }
+    }
+
+    /// Holds active POCs read from the store, unless a clear came after `generation`.
+    func remember(pocs callers: [Caller], generation: UInt64) {
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            for caller in callers { state.pocs[caller.pocID.rawValue] = caller }
+        }
+    }
+
+    /// Forgets everything.
+    func clear() {
+        state.withLock { Self.clear(&$0) }
+    }
+
+    /// True when the directory version should be read again; the caller then
+    /// reads it and passes it to ``observe(version:at:)``.
+    func recheckDue(now: ContinuousClock.Instant) -> Bool {
+        state.withLock { state in
+            guard let checked = state.checkedAt, now - checked < interval else {
+                // One reader at a time: the others go on with the current entries.
+                state.checkedAt = now
+                return true
+            }
+            return false
+        }
+    }
+
+    /// Clears everything if `version` differs from the one seen last (or is
+    /// the first: entries filled before it were read under an unknown version).
+    func observe(version: Int) {
+        state.withLock { state in
+            guard state.version != version else { return }
+            Self.clear(&state)
+            state.version = version
+        }
+    }
+
+    private static func clear(_ state: inout State) {
+        state.sessions.removeAll()
+        state.pocs.removeAll()
+        state.generation &+= 1
+    }
+}
