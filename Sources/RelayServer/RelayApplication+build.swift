@@ -54,7 +54,8 @@ public func buildApplication(
         server = http1
     }
     var services: [any Service] = [
-        RetentionSweeper(service: service, interval: .seconds(configuration.retentionSweepSeconds))
+        RetentionSweeper(service: service, interval: .seconds(configuration.retentionSweepSeconds)),
+        DirectoryWatcher(service: service, interval: configuration.service.directoryRecheckInterval),
     ]
     if let every = configuration.pingCampaignIntervalSeconds {
         services.append(PingScheduler(service: service, interval: .seconds(every)))

@@ -12,8 +12,8 @@ import Synchronization
 ///   key updates), through ``clear()``;
 /// - when the store's directory version moves: every change to a POC bumps
 ///   it, also from another process (`poc-relay revoke` while the relay runs).
-///   The version is read again when ``recheckDue(now:)`` says so, at most every
-///   ``interval``.
+///   The relay's `DirectoryWatcher` reads it every ``interval``, and a request
+///   reads it when ``recheckDue(now:)`` finds the last read older than that.
 ///
 /// A fill races with a clear: it passes the ``generation`` it saw before its
 /// store read, and a fill that started before a clear is dropped. Stale data
@@ -104,11 +104,13 @@ final class CallerCache: Sendable {
 
     /// Clears everything if `version` differs from the one seen last (or is
     /// the first: entries filled before it were read under an unknown version).
-    func observe(version: Int) {
+    /// - Returns: True when it moved from a version seen before.
+    func observe(version: Int) -> Bool {
         state.withLock { state in
-            guard state.version != version else { return }
+            guard state.version != version else { return false }
             Self.clear(&state)
-            state.version = version
+            defer { state.version = version }
+            return state.version != nil
         }
     }
 

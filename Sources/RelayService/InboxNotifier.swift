@@ -23,6 +23,12 @@ actor InboxNotifier {
         }
     }
 
+    /// Wakes every waiting request, to check its POC again (a revocation by
+    /// another process, seen as a new directory version).
+    func notifyEveryone() {
+        notify(Array(waiters.keys))
+    }
+
     /// Waits until `pocID`'s generation differs from `seen`, `timeout` passes,
     /// or the calling task is cancelled (the client went away).
     func wait(for pocID: String, after seen: UInt64, timeout: Duration) async {

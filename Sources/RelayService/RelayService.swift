@@ -87,7 +87,16 @@ public final class RelayService: Sendable {
     /// (another process's change), reading it at most once per interval.
     func recheckCallers() async throws(RelayFailure) {
         guard callers.recheckDue(now: .now) else { return }
-        callers.observe(version: try await storeCall("directory version") { try await store.directoryVersion() })
+        try await recheckDirectory()
+    }
+
+    /// Reads the store's directory version; when it moved (a change by
+    /// this or another process), clears the caller cache and wakes every long
+    /// poll to check its POC again. The relay's `DirectoryWatcher` calls it
+    /// every `directoryRecheckInterval`.
+    public func recheckDirectory() async throws(RelayFailure) {
+        let version = try await storeCall("directory version") { try await store.directoryVersion() }
+        if callers.observe(version: version) { await notifier.notifyEveryone() }
     }
 
     /// The active callers among `ids`, from the cache and, for the rest, one store read.

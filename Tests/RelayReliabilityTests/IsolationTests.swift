@@ -154,6 +154,23 @@ struct IsolationTests {
         }
     }
 
+    @Test("a long poll held by a POC that `poc-relay revoke` in another process revokes ends with 401 within the recheck interval")
+    func revocationByAnotherProcessEndsLongPoll() async throws {
+        try await withScene { scene in
+            let token = scene.token(scene.fra)  // FRA's inbox is empty: its poll waits
+            let poll = Task {
+                try await scene.api.send(RawRequest("GET", "/v1/inbox", token: token, query: [("wait", "30")]), timeout: .seconds(45))
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            let revoke = try await RelayProcess.run(["revoke", "--data-dir", scene.relay.dataDirectory, scene.fra.id.rawValue])
+            #expect(revoke.status == 0, "\(revoke.stderr)")
+            let revoked = ContinuousClock.now
+            let response = try await poll.value
+            #expect(response.status == 401)
+            #expect(ContinuousClock.now - revoked < .seconds(5), "the poll ran on for \(ContinuousClock.now - revoked)")
+        }
+    }
+
     @Test("a revocation the relay has not seen yet still keeps every message from the revoked POC's inbox: the submit transaction checks")
     func submitTransactionChecksRecipients() async throws {
         // A recheck interval of an hour: the relay's cache stays stale for the whole test.

@@ -53,3 +53,28 @@ public struct PingScheduler: Service {
         }
     }
 }
+
+/// Sees changes another process made to the directory (`poc-relay revoke`
+/// while the relay serves) every `interval`: the relay's caller cache is
+/// cleared and long polls re-check their POC, so a revoked POC's sessions and
+/// polls end within the interval.
+public struct DirectoryWatcher: Service {
+    let service: RelayService
+    let interval: Duration
+
+    /// Creates the watcher.
+    public init(service: RelayService, interval: Duration) {
+        self.service = service
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        for try await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
+            do {
+                try await service.recheckDirectory()
+            } catch {
+                Logger(label: "poc-relay.directory").error("directory recheck failed", metadata: ["error": "\(error.problem.detail)"])
+            }
+        }
+    }
+}
