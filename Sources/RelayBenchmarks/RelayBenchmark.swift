@@ -52,6 +52,9 @@ struct RelayReport: Codable {
         let p50Ms: Summary
         let p99Ms: Summary
         let maxMs: Summary
+        /// Of it: submit to the sender's 201.
+        let submitP50Ms: Summary
+        let submitP99Ms: Summary
     }
     struct FanOut: Codable {
         let recipients: Int
@@ -124,6 +127,7 @@ struct RelayReport: Codable {
             lines.append(
                 "  latency @\(format(l.ratePerSecond))/s    p50 \(l.p50Ms.text(2)) ms, p99 \(l.p99Ms.text(2)) ms, max \(l.maxMs.text(1)) ms "
                     + "(submit to opened by a long-polling recipient, \(l.samplesPerRun) per run)")
+            lines.append("                    of which submit to 201: p50 \(l.submitP50Ms.text(2)) ms, p99 \(l.submitP99Ms.text(2)) ms")
             if let commits { lines.append(String(format: "                      one 1-row FULL commit takes %.2f ms", 1000 / commits)) }
         }
         if let f = fanOut {
@@ -218,7 +222,7 @@ struct RelayBenchmark {
 
             progress("latency")
             let a = try await clients.activate(latencyPOCs[0]), b = try await clients.activate(latencyPOCs[1])
-            var latency: [[Double]] = []
+            var latency: [LatencyRun] = []
             for _ in 0..<options.runs {
                 latency.append(try await runLatency(sender: a, recipient: b, rate: 100, seconds: options.latencySeconds))
             }
@@ -269,9 +273,10 @@ struct RelayBenchmark {
             recipients: recipients, sealMs: Summary(fanOut.map(\.sealMs)), acceptMs: Summary(fanOut.map(\.acceptMs)),
             lastRecipientMs: Summary(fanOut.map(\.lastRecipientMs)))
         report.latency = .init(
-            ratePerSecond: 100, seconds: options.latencySeconds, samplesPerRun: latency.first?.count ?? 0,
-            p50Ms: Summary(latency.map { percentile($0, 0.5) }), p99Ms: Summary(latency.map { percentile($0, 0.99) }),
-            maxMs: Summary(latency.map { $0.max() ?? .nan }))
+            ratePerSecond: 100, seconds: options.latencySeconds, samplesPerRun: latency.first?.endToEnd.count ?? 0,
+            p50Ms: Summary(latency.map { percentile($0.endToEnd, 0.5) }), p99Ms: Summary(latency.map { percentile($0.endToEnd, 0.99) }),
+            maxMs: Summary(latency.map { $0.endToEnd.max() ?? .nan }), submitP50Ms: Summary(latency.map { percentile($0.submit, 0.5) }),
+            submitP99Ms: Summary(latency.map { percentile($0.submit, 0.99) }))
         report.throughput = .init(
             pocsEnrolled: 1001, senders: 16, inFlightPerSender: options.concurrency, seconds: options.seconds,
             acceptedPerSecond: Summary(throughput.map(\.acceptedPerSecond)),
@@ -307,7 +312,7 @@ struct RelayBenchmark {
                     senders: senders, target: target, seconds: options.seconds, concurrency: options.concurrency, expectedRate: expected)
                 expected = run.acceptedPerSecond
                 rates.append(run.acceptedPerSecond)
-                p99s.append(percentile(try await runLatency(sender: a, recipient: b, rate: 100, seconds: options.latencySeconds), 0.99))
+                p99s.append(percentile(try await runLatency(sender: a, recipient: b, rate: 100, seconds: options.latencySeconds).endToEnd, 0.99))
                 progress("  \(format(run.acceptedPerSecond)) msgs/s, p99 \(format(p99s.last!, 2)) ms")
             }
             return (rates, p99s)

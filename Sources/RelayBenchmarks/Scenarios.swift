@@ -114,8 +114,16 @@ func runThroughput(
 
 /// Latency: `sender` submits to `recipient` at a paced `rate` per second for
 /// `seconds`; the recipient long-polls (`wait=30`), opens each message with
-/// `Envelope.open` and receipts it. Returns submit-to-opened times in ms.
-func runLatency(sender: ActivePOC, recipient: ActivePOC, rate: Double, seconds: Double) async throws -> [Double] {
+/// `Envelope.open` and receipts it.
+/// The outcome of one paced latency run, in ms.
+struct LatencyRun {
+    /// Submit to opened by the long-polling recipient.
+    let endToEnd: [Double]
+    /// Submit to the sender's 201.
+    let submit: [Double]
+}
+
+func runLatency(sender: ActivePOC, recipient: ActivePOC, rate: Double, seconds: Double) async throws -> LatencyRun {
     let count = max(1, Int(rate * seconds))
     let envelopes = try sealMessages(from: sender.poc, to: [recipient.poc], count: count)
     let sentAt = Shared<[MessageID: ContinuousClock.Instant]>([:])
@@ -143,17 +151,23 @@ func runLatency(sender: ActivePOC, recipient: ActivePOC, rate: Double, seconds: 
             return latencies
         }
         let start = clock.now
-        try await withThrowingTaskGroup(of: Void.self) { submits in
+        let submitTimes = try await withThrowingTaskGroup(of: Double.self) { submits in
             for (index, envelope) in envelopes.enumerated() {
                 try await clock.sleep(until: start + .microseconds(Int64(Double(index) * 1_000_000 / rate)))
-                sentAt.withLock { $0[envelope.id] = clock.now }
-                submits.addTask { _ = try await sender.session.submit(envelope) }
+                let sent = clock.now
+                sentAt.withLock { $0[envelope.id] = sent }
+                submits.addTask {
+                    _ = try await sender.session.submit(envelope)
+                    return (clock.now - sent).milliseconds
+                }
             }
-            try await submits.waitForAll()
+            var times: [Double] = []
+            for try await time in submits { times.append(time) }
+            return times
         }
         var result: [Double] = []
         for try await part in group { result += part }
-        return result
+        return LatencyRun(endToEnd: result, submit: submitTimes)
     }
 }
 

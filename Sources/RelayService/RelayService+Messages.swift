@@ -79,9 +79,8 @@ extension RelayService {
             // been revoked since (or while waiting): then it gets nothing more. The
             // check comes after reading the generation, so a revocation after it
             // wakes the wait below and is seen on the next turn.
-            let record = try await storeCall("poc") { try await store.poc(id: me) }
-            guard let record, self.caller(of: record) != nil else { throw .unauthorized }
-            let (items, unfetched) = try await storeCall("inbox") { try await store.waitingMessages(recipient: me, limit: limit) }
+            let inbox = try await storeCall("inbox") { try await store.activeInbox(recipient: me, limit: limit) }
+            guard let (items, unfetched) = inbox else { throw .unauthorized }
             if !unfetched.isEmpty {
                 try await storeCall("mark fetched") { try await fetchMarks.submit(FetchMark(recipient: me, messageIDs: unfetched)) }
             }

@@ -111,32 +111,44 @@ extension RelayStore {
     /// - Returns: The messages, and the ids of those never fetched before (to pass to ``markFetched(_:now:)``).
     /// - Throws: ``StoreError`` on a database failure.
     public func waitingMessages(recipient: String, limit: Int) async throws -> (items: [InboxItem], unfetched: [String]) {
+        try await read { db in try Self.waitingMessages(db, recipient: recipient, limit: limit) }
+    }
+
+    /// Like ``waitingMessages(recipient:limit:)``, in the same read as a check
+    /// that the recipient is an active POC (a long poll's every turn).
+    /// - Returns: nil when the recipient is unknown or revoked.
+    public func activeInbox(recipient: String, limit: Int) async throws -> (items: [InboxItem], unfetched: [String])? {
         try await read { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT e.id, e.sender, e.urgency, e.exercise, e.accepted_at, d.wrapped_key,
-                            e.commitment, e.body, d.fetched_at
-                        FROM deliveries d JOIN envelopes e ON e.id = d.message_id
-                        WHERE d.recipient = ? AND d.receipt_at IS NULL
-                            AND d.wrapped_key IS NOT NULL AND e.body IS NOT NULL
-                        ORDER BY d.urgency_rank, d.accepted_at, d.rowid  -- rowid: submission order within a second
-                        LIMIT ?
-                        """),
-                arguments: [recipient, max(0, limit)])
-            var unfetched: [String] = []
-            let items = try rows.map { row in
-                let id: String = row["id"]
-                let fetchedAt: Int64? = row["fetched_at"]
-                if fetchedAt == nil { unfetched.append(id) }
-                return InboxItem(
-                    id: id, from: row["sender"], to: try Self.recipients(db, messageID: id),
-                    urgency: row["urgency"], exercise: row["exercise"],
-                    acceptedAt: Date(unixSeconds: row["accepted_at"]), wrappedKey: row["wrapped_key"],
-                    commitment: row["commitment"], body: row["body"])
-            }
-            return (items, unfetched)
+            guard try POCRecord.fetch(db, id: recipient)?.isActive == true else { return nil }
+            return try Self.waitingMessages(db, recipient: recipient, limit: limit)
         }
+    }
+
+    private static func waitingMessages(_ db: Database, recipient: String, limit: Int) throws -> (items: [InboxItem], unfetched: [String]) {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT e.id, e.sender, e.urgency, e.exercise, e.accepted_at, d.wrapped_key,
+                        e.commitment, e.body, d.fetched_at
+                    FROM deliveries d JOIN envelopes e ON e.id = d.message_id
+                    WHERE d.recipient = ? AND d.receipt_at IS NULL
+                        AND d.wrapped_key IS NOT NULL AND e.body IS NOT NULL
+                    ORDER BY d.urgency_rank, d.accepted_at, d.rowid  -- rowid: submission order within a second
+                    LIMIT ?
+                    """),
+            arguments: [recipient, max(0, limit)])
+        var unfetched: [String] = []
+        let items = try rows.map { row in
+            let id: String = row["id"]
+            let fetchedAt: Int64? = row["fetched_at"]
+            if fetchedAt == nil { unfetched.append(id) }
+            return InboxItem(
+                id: id, from: row["sender"], to: try Self.recipients(db, messageID: id),
+                urgency: row["urgency"], exercise: row["exercise"],
+                acceptedAt: Date(unixSeconds: row["accepted_at"]), wrappedKey: row["wrapped_key"],
+                commitment: row["commitment"], body: row["body"])
+        }
+        return (items, unfetched)
     }
 
     /// Records the first fetch of deliveries, for several recipients in ONE
