@@ -17,12 +17,21 @@ internal import GRDB
 ///
 /// `Sendable` without `@unchecked`: the stored properties are a GRDB
 /// `DatabasePool`, which GRDB declares `Sendable` (it serialises writes on one
-/// connection and hands each read a connection of its own), and a constant enum.
+/// connection and hands each read a connection of its own), a constant enum
+/// and the background checkpointer (itself `Sendable`).
 public final class RelayStore: Sendable {
     /// The one pool of this file (GRDB: one `DatabasePool` per file).
     let pool: DatabasePool
     /// Whether this store was opened read-only.
     let access: Access
+    /// Checkpoints the write-ahead log off the commit path (read-write only).
+    let checkpointer: WALCheckpointer?
+
+    /// The writer's automatic checkpoint, in pages of 4 KiB: a backstop only,
+    /// for when the background checkpointer falls behind (SQLite's default is 1,000).
+    public static let walBackstopPages = 16_384
+    /// How often the background checkpointer runs.
+    static let checkpointInterval = DispatchTimeInterval.milliseconds(200)
 
     /// The identifiers of every migration this binary knows, in order.
     public static var knownMigrations: [String] { Migrations.migrator.migrations }
@@ -71,6 +80,7 @@ public final class RelayStore: Sendable {
             } catch {
                 throw StoreError.wrapping(error)
             }
+            self.checkpointer = nil
             return
         }
         // Runs on every connection GRDB opens. On the writer GRDB then enables
@@ -96,6 +106,7 @@ public final class RelayStore: Sendable {
             // so setting the pragma once here covers every write.
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.walBackstopPages)")
             }
             let superseded = try pool.read { db in
                 try Migrations.migrator.hasBeenSuperseded(db)
@@ -106,6 +117,7 @@ public final class RelayStore: Sendable {
                     reason: "the store holds migrations this binary does not know; use a newer binary")
             }
             try Migrations.migrator.migrate(pool)
+            self.checkpointer = try WALCheckpointer(path: path, interval: Self.checkpointInterval)
         } catch {
             try? pool.close()
             throw StoreError.wrapping(error)
@@ -122,6 +134,7 @@ public final class RelayStore: Sendable {
             // Copy the WAL into the main file and empty it, so no page image
             // of deleted ciphertext stays in the -wal file after a clean stop.
             if access == .readWrite {
+                checkpointer?.stop()
                 _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             }
             try pool.close()
@@ -149,6 +162,20 @@ public final class RelayStore: Sendable {
         do {
             return try await pool.writeWithoutTransaction { db in
                 try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            }
+        } catch {
+            throw StoreError.wrapping(error)
+        }
+    }
+
+    /// The writer connection's automatic checkpoint threshold, in pages
+    /// (``walBackstopPages``: the background checkpointer does the work).
+    ///
+    /// - Throws: ``StoreError`` on a database failure.
+    public func writerAutocheckpointPages() async throws -> Int {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? -1
             }
         } catch {
             throw StoreError.wrapping(error)

@@ -23,6 +23,31 @@ struct DatabaseTests {
         }
     }
 
+    @Test("the write-ahead log is checkpointed in the background, not in a commit; the writer's own checkpoint is only a backstop")
+    func backgroundCheckpoints() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = storePath(in: directory)
+            let store = try RelayStore(path: path)
+            #expect(try await store.writerAutocheckpointPages() == RelayStore.walBackstopPages)
+            let a = try await enrol(store, state: "FRA", role: "technical"), b = try await enrol(store, state: "DEU", role: "technical")
+            func mainFileSize() throws -> Int {
+                (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            }
+            let before = try mainFileSize()
+            // About 200 pages: well under SQLite's default automatic checkpoint (1,000 pages).
+            for batch in 0..<10 {
+                let items = (0..<10).map { index in envelope(id: "m\(batch)-\(index)", from: a.id, to: [b.id], body: randomBytes(8192)) }
+                _ = try await store.submit(batch: items, now: t0)
+            }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try mainFileSize() < before + 100 * 8192, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(try mainFileSize() >= before + 100 * 8192, "the main file did not receive the log's pages")
+            try store.close()
+        }
+    }
+
     @Test("migrations apply once and reopening keeps data and applied list")
     func migrationsIdempotent() async throws {
         try await withTemporaryDirectory { directory in
