@@ -54,11 +54,11 @@ public func buildApplication(
         server = http1
     }
     var services: [any Service] = [
-        RetentionSweeper(service: service, interval: .seconds(configuration.retentionSweepSeconds)),
-        DirectoryWatcher(service: service, interval: configuration.service.directoryRecheckInterval),
+        PeriodicJob.retentionSweep(service: service, interval: .seconds(configuration.retentionSweepSeconds)),
+        PeriodicJob.directoryWatch(service: service, interval: configuration.service.directoryRecheckInterval),
     ]
     if let every = configuration.pingCampaignIntervalSeconds {
-        services.append(PingScheduler(service: service, interval: .seconds(every)))
+        services.append(PeriodicJob.pingCampaigns(service: service, interval: .seconds(every)))
     }
     return Application(
         router: router, server: server,

@@ -12,7 +12,7 @@ import Synchronization
 ///   key updates), through ``clear()``;
 /// - when the store's directory version moves: every change to a POC bumps
 ///   it, also from another process (`poc-relay revoke` while the relay runs).
-///   The relay's `DirectoryWatcher` reads it every ``interval``, and a request
+///   The relay's directory watch (`PeriodicJob`) reads it every ``interval``, and a request
 ///   reads it when ``recheckDue(now:)`` finds the last read older than that.
 ///
 /// A fill races with a clear: it passes the ``generation`` it saw before its

@@ -27,11 +27,13 @@ public final class RelayStore: Sendable {
     /// Checkpoints the write-ahead log off the commit path (read-write only).
     let checkpointer: WALCheckpointer?
 
-    /// The writer's automatic checkpoint, in pages of 4 KiB: a backstop only,
-    /// for when the background checkpointer falls behind (SQLite's default is 1,000).
-    public static let walBackstopPages = 16_384
+    /// The writer's automatic checkpoint, in pages of 4 KiB (SQLite's default).
+    /// Only the writer's own checkpoint lets the next commit start the log
+    /// again from its beginning, which keeps it small; the background
+    /// checkpointer has by then copied all but its last tenth of a second.
+    public static let writerCheckpointPages = 1000
     /// How often the background checkpointer runs.
-    static let checkpointInterval = DispatchTimeInterval.milliseconds(200)
+    static let checkpointInterval = DispatchTimeInterval.milliseconds(100)
 
     /// The identifiers of every migration this binary knows, in order.
     public static var knownMigrations: [String] { Migrations.migrator.migrations }
@@ -106,7 +108,7 @@ public final class RelayStore: Sendable {
             // so setting the pragma once here covers every write.
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.walBackstopPages)")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.writerCheckpointPages)")
             }
             let superseded = try pool.read { db in
                 try Migrations.migrator.hasBeenSuperseded(db)
@@ -169,7 +171,7 @@ public final class RelayStore: Sendable {
     }
 
     /// The writer connection's automatic checkpoint threshold, in pages
-    /// (``walBackstopPages``: the background checkpointer does the work).
+    /// (``writerCheckpointPages``).
     ///
     /// - Throws: ``StoreError`` on a database failure.
     public func writerAutocheckpointPages() async throws -> Int {

@@ -3,16 +3,19 @@ import GRDB
 import Synchronization
 
 /// Copies the write-ahead log into the database file in the background, so
-/// that no commit waits for a checkpoint.
+/// that commits rarely wait for a checkpoint.
 ///
 /// SQLite's automatic checkpoint runs inside the commit that crosses its
-/// threshold and, with `synchronous = FULL`, syncs the database file too: one
-/// submission in several hundred waited for it, which set the p99 of the
-/// relay's latency and cost the writer about a quarter of its throughput.
-/// This connection of its own runs a PASSIVE checkpoint every `interval`
-/// instead: it takes no write lock, so the writer and the readers go on
-/// meanwhile. The writer keeps an automatic checkpoint as a backstop, at
-/// ``RelayStore/walBackstopPages``, should this one fall behind.
+/// threshold (1,000 pages) and, with `synchronous = FULL`, syncs the database
+/// file too: that submission waited for a thousand pages to be copied, which
+/// set the p99 of the relay's latency and cost about a quarter of its
+/// throughput. This connection of its own runs a PASSIVE checkpoint every
+/// `interval`: it takes no write lock, so the writer and the readers go on
+/// meanwhile. The writer keeps its automatic checkpoint
+/// (``RelayStore/writerCheckpointPages``): only a checkpoint with no writer
+/// running lets the next commit start the log from its beginning (without it
+/// the log grew past 100 MB under load, and reads and throughput slowed), and
+/// by then all but the pages of the last `interval` are copied already.
 final class WALCheckpointer: Sendable {
     private let connection: DatabaseQueue
     private let queue = DispatchQueue(label: "RelayStore.checkpointer", qos: .utility)

@@ -23,12 +23,12 @@ struct DatabaseTests {
         }
     }
 
-    @Test("the write-ahead log is checkpointed in the background, not in a commit; the writer's own checkpoint is only a backstop")
+    @Test("the write-ahead log is checkpointed in the background before the writer's own checkpoint is due")
     func backgroundCheckpoints() async throws {
         try await withTemporaryDirectory { directory in
             let path = storePath(in: directory)
             let store = try RelayStore(path: path)
-            #expect(try await store.writerAutocheckpointPages() == RelayStore.walBackstopPages)
+            #expect(try await store.writerAutocheckpointPages() == RelayStore.writerCheckpointPages)
             let a = try await enrol(store, state: "FRA", role: "technical"), b = try await enrol(store, state: "DEU", role: "technical")
             func mainFileSize() throws -> Int {
                 (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
