@@ -27,13 +27,14 @@ public final class RelayStore: Sendable {
     /// Checkpoints the write-ahead log off the commit path (read-write only).
     let checkpointer: WALCheckpointer?
 
-    /// The writer's automatic checkpoint, in pages of 4 KiB (SQLite's default).
-    /// Only the writer's own checkpoint lets the next commit start the log
-    /// again from its beginning, which keeps it small; the background
-    /// checkpointer has by then copied all but its last tenth of a second.
-    public static let writerCheckpointPages = 1000
+    /// The writer's automatic checkpoint, in pages of 4 KiB (SQLite's default
+    /// is 1,000). Only the writer's own checkpoint lets the next commit start
+    /// the log again from its beginning, which keeps it at about 16 MiB; the
+    /// background checkpointer has by then copied all but its last quarter of
+    /// a second.
+    public static let writerCheckpointPages = 4096
     /// How often the background checkpointer runs.
-    static let checkpointInterval = DispatchTimeInterval.milliseconds(100)
+    static let checkpointInterval = DispatchTimeInterval.milliseconds(250)
 
     /// The identifiers of every migration this binary knows, in order.
     public static var knownMigrations: [String] { Migrations.migrator.migrations }

@@ -34,7 +34,7 @@ struct DatabaseTests {
                 (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             }
             let before = try mainFileSize()
-            // About 200 pages: well under SQLite's default automatic checkpoint (1,000 pages).
+            // About 200 pages: well under the writer's own automatic checkpoint.
             for batch in 0..<10 {
                 let items = (0..<10).map { index in envelope(id: "m\(batch)-\(index)", from: a.id, to: [b.id], body: randomBytes(8192)) }
                 _ = try await store.submit(batch: items, now: t0)
