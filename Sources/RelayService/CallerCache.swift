@@ -8,12 +8,12 @@ import Synchronization
 /// the rest of a submission did).
 ///
 /// It only ever holds active POCs and unexpired sessions, and it is cleared:
-/// - at once by this process's own changes (enrolment, revocation, entry and
-///   key updates), through ``clear()``;
+/// - at once by a revocation through this process's service, with ``clear()``;
 /// - when the store's directory version moves: every change to a POC bumps
-///   it, also from another process (`poc-relay revoke` while the relay runs).
-///   The relay's directory watch (`PeriodicJob`) reads it every ``interval``, and a request
-///   reads it when ``recheckDue(now:)`` finds the last read older than that.
+///   it (enrolment, revocation, entry and key updates), also from another
+///   process (`poc-relay revoke` while the relay runs). The relay's directory
+///   watch (`PeriodicJob`) reads it every ``interval``, and a request reads it
+///   when ``recheckDue(now:)`` finds the last read older than that.
 ///
 /// A fill races with a clear: it passes the ``generation`` it saw before its
 /// store read, and a fill that started before a clear is dropped. Stale data
@@ -90,7 +90,7 @@ final class CallerCache: Sendable {
     }
 
     /// True when the directory version should be read again; the caller then
-    /// reads it and passes it to ``observe(version:at:)``.
+    /// reads it and passes it to ``observe(version:)``.
     func recheckDue(now: ContinuousClock.Instant) -> Bool {
         state.withLock { state in
             guard let checked = state.checkedAt, now - checked < interval else {

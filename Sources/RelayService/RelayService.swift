@@ -92,8 +92,8 @@ public final class RelayService: Sendable {
 
     /// Reads the store's directory version; when it moved (a change by
     /// this or another process), clears the caller cache and wakes every long
-    /// poll to check its POC again. The relay's directory watch (`PeriodicJob`) calls it
-    /// every `directoryRecheckInterval`.
+    /// poll to check its POC again. The relay's directory watch
+    /// (`PeriodicJob`) calls it every `directoryRecheckInterval`.
     public func recheckDirectory() async throws(RelayFailure) {
         let version = try await storeCall("directory version") { try await store.directoryVersion() }
         if callers.observe(version: version) { await notifier.notifyEveryone() }
