@@ -112,9 +112,6 @@ func runThroughput(
     return ThroughputRun(acceptedPerSecond: Double(results.0) / elapsed, accepted: results.0, others: results.1, sealedInline: results.2)
 }
 
-/// Latency: `sender` submits to `recipient` at a paced `rate` per second for
-/// `seconds`; the recipient long-polls (`wait=30`), opens each message with
-/// `Envelope.open` and receipts it.
 /// The outcome of one paced latency run, in ms.
 struct LatencyRun {
     /// Submit to opened by the long-polling recipient.
@@ -123,6 +120,9 @@ struct LatencyRun {
     let submit: [Double]
 }
 
+/// Latency: `sender` submits to `recipient` at a paced `rate` per second for
+/// `seconds`; the recipient long-polls (`wait=30`), opens each message with
+/// `Envelope.open` and receipts it.
 func runLatency(sender: ActivePOC, recipient: ActivePOC, rate: Double, seconds: Double) async throws -> LatencyRun {
     let count = max(1, Int(rate * seconds))
     let envelopes = try sealMessages(from: sender.poc, to: [recipient.poc], count: count)

@@ -57,6 +57,13 @@ public struct POCRecord: Sendable, Hashable {
         try Row.fetchOne(db, sql: "SELECT \(columns) FROM pocs WHERE poc_id = ?", arguments: [id])
             .map(POCRecord.init(row:))
     }
+
+    /// Whether `id` is an active POC, inside a transaction (a cached statement:
+    /// every session, submission and long-poll turn asks).
+    static func isActive(_ db: Database, id: String) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM pocs WHERE poc_id = ? AND status = 'active')"), arguments: [id]) ?? false
+    }
 }
 
 /// What a client supplies when it enrols with an invite token.

@@ -162,13 +162,7 @@ public final class RelayStore: Sendable {
     ///
     /// - Throws: ``StoreError`` on a database failure.
     public func synchronousMode() async throws -> Int {
-        do {
-            return try await pool.writeWithoutTransaction { db in
-                try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
-            }
-        } catch {
-            throw StoreError.wrapping(error)
-        }
+        try await writerPragma("synchronous")
     }
 
     /// The writer connection's automatic checkpoint threshold, in pages
@@ -176,9 +170,14 @@ public final class RelayStore: Sendable {
     ///
     /// - Throws: ``StoreError`` on a database failure.
     public func writerAutocheckpointPages() async throws -> Int {
+        try await writerPragma("wal_autocheckpoint")
+    }
+
+    /// An integer pragma as the writer connection has it (-1 if it has none).
+    private func writerPragma(_ name: String) async throws -> Int {
         do {
             return try await pool.writeWithoutTransaction { db in
-                try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? -1
+                try Int.fetchOne(db, sql: "PRAGMA \(name)") ?? -1
             }
         } catch {
             throw StoreError.wrapping(error)

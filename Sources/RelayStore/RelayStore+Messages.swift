@@ -48,8 +48,7 @@ extension RelayStore {
         // The server checked the sender and recipients before, possibly from its
         // cache: a revocation committed since (by another process) is seen here,
         // under the write lock, so no message is stored for a revoked POC.
-        let active = try db.cachedStatement(sql: "SELECT 1 FROM pocs WHERE poc_id = ? AND status = 'active'")
-        for poc in [envelope.sender] + envelope.wrappedKeys.keys where try Int.fetchOne(active, arguments: [poc]) == nil {
+        for poc in [envelope.sender] + envelope.wrappedKeys.keys where try !POCRecord.isActive(db, id: poc) {
             return .invalid
         }
         do {
@@ -119,7 +118,7 @@ extension RelayStore {
     /// - Returns: nil when the recipient is unknown or revoked.
     public func activeInbox(recipient: String, limit: Int) async throws -> (items: [InboxItem], unfetched: [String])? {
         try await read { db in
-            guard try POCRecord.fetch(db, id: recipient)?.isActive == true else { return nil }
+            guard try POCRecord.isActive(db, id: recipient) else { return nil }
             return try Self.waitingMessages(db, recipient: recipient, limit: limit)
         }
     }

@@ -14,11 +14,7 @@ extension RelayStore {
     ///   already recorded, or on a database failure.
     public func createSession(tokenHash: Data, pocID: String, expiresAt: Date, now: Date) async throws {
         try await write { db in
-            let active =
-                try Bool.fetchOne(
-                    db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM pocs WHERE poc_id = ? AND status = 'active')"),
-                    arguments: [pocID]) ?? false
-            guard active else {
+            guard try POCRecord.isActive(db, id: pocID) else {
                 throw StoreError(.notFound, reason: "no active POC has this id")
             }
             let exists =
