@@ -185,6 +185,10 @@ struct RelayBenchmark {
             report.memory = try await MemoryBenchmark(options: options).run()
             return report
         }
+        if options.only == "latency" {
+            report.latency = try await latencyOnly()
+            return report
+        }
         progress("limits")
         report.limits = try LimitsBenchmark(runs: options.runs, secondsPerRun: 1).run()
         try await mainScenarios(into: &report)
@@ -272,11 +276,7 @@ struct RelayBenchmark {
         report.fanOut = .init(
             recipients: recipients, sealMs: Summary(fanOut.map(\.sealMs)), acceptMs: Summary(fanOut.map(\.acceptMs)),
             lastRecipientMs: Summary(fanOut.map(\.lastRecipientMs)))
-        report.latency = .init(
-            ratePerSecond: 100, seconds: options.latencySeconds, samplesPerRun: latency.first?.endToEnd.count ?? 0,
-            p50Ms: Summary(latency.map { percentile($0.endToEnd, 0.5) }), p99Ms: Summary(latency.map { percentile($0.endToEnd, 0.99) }),
-            maxMs: Summary(latency.map { $0.endToEnd.max() ?? .nan }), submitP50Ms: Summary(latency.map { percentile($0.submit, 0.5) }),
-            submitP99Ms: Summary(latency.map { percentile($0.submit, 0.99) }))
+        report.latency = Self.latencyReport(latency, seconds: options.latencySeconds)
         report.throughput = .init(
             pocsEnrolled: 1001, senders: 16, inFlightPerSender: options.concurrency, seconds: options.seconds,
             acceptedPerSecond: Summary(throughput.map(\.acceptedPerSecond)),
@@ -287,6 +287,31 @@ struct RelayBenchmark {
             sealedInline: throughput.map(\.sealedInline).reduce(0, +))
         report.pings = .init(
             pocs: pings.first?.pinged ?? 0, issueMs: Summary(pings.map(\.issueMs)), answersPerSecond: Summary(pings.map(\.answersPerSecond)))
+    }
+
+    /// The paced latency alone, between two POCs of a relay of its own.
+    func latencyOnly() async throws -> RelayReport.Latency {
+        let options = options
+        let runs = try await withBenchRelay { relay, clients, target in
+            let pocs = try await enrol(
+                [try await invite(relay, "AAA", .technical), try await invite(relay, "AAB", .technical)], clients: clients)
+            let a = try await clients.activate(pocs[0]), b = try await clients.activate(pocs[1])
+            var runs: [LatencyRun] = []
+            for _ in 0..<options.runs {
+                runs.append(try await runLatency(sender: a, recipient: b, rate: 100, seconds: options.latencySeconds))
+                progress("  p50 \(format(percentile(runs.last!.endToEnd, 0.5), 2)) ms, p99 \(format(percentile(runs.last!.endToEnd, 0.99), 2)) ms")
+            }
+            return runs
+        }
+        return Self.latencyReport(runs, seconds: options.latencySeconds)
+    }
+
+    static func latencyReport(_ latency: [LatencyRun], seconds: Double) -> RelayReport.Latency {
+        .init(
+            ratePerSecond: 100, seconds: seconds, samplesPerRun: latency.first?.endToEnd.count ?? 0,
+            p50Ms: Summary(latency.map { percentile($0.endToEnd, 0.5) }), p99Ms: Summary(latency.map { percentile($0.endToEnd, 0.99) }),
+            maxMs: Summary(latency.map { $0.endToEnd.max() ?? .nan }), submitP50Ms: Summary(latency.map { percentile($0.submit, 0.5) }),
+            submitP99Ms: Summary(latency.map { percentile($0.submit, 0.99) }))
     }
 
     /// Throughput and p99 latency with `pocs` POCs enrolled and `options.preloaded` messages stored.

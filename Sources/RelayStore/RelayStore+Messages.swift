@@ -151,7 +151,9 @@ extension RelayStore {
     }
 
     /// Records the first fetch of deliveries, for several recipients in ONE
-    /// transaction (one disk sync for all). A delivery fetched before keeps its time.
+    /// transaction, committed without a disk sync (``writeUnsynced(_:)``): a
+    /// fetch time is bookkeeping, and a crash may lose it but no message. A
+    /// delivery fetched before keeps its time.
     ///
     /// - Parameters:
     ///   - marks: Which messages each recipient fetched.
@@ -159,7 +161,7 @@ extension RelayStore {
     /// - Throws: ``StoreError`` on a database failure (then nothing is recorded).
     public func markFetched(_ marks: [FetchMark], now: Date) async throws {
         guard marks.contains(where: { !$0.messageIDs.isEmpty }) else { return }
-        try await write { db in
+        try await writeUnsynced { db in
             for mark in marks {
                 for id in mark.messageIDs {
                     try db.cachedStatement(
