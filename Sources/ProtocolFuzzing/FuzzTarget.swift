@@ -33,6 +33,7 @@ public enum FuzzTarget {
     ///     give exactly the inner bytes the vector sender sealed.
     /// - Throws: ``FuzzFinding`` when a property does not hold.
     public static func check(_ data: Data, keys: FuzzKeys?) throws(FuzzFinding) {
+        try fastAgreesWithStrict(data)
         try roundTrip(Envelope.self, data, "envelope") { (envelope: Envelope) throws(FuzzFinding) in
             _ = try? envelope.validateForSubmission(limits: .defaults)
             _ = envelope.associatedData
@@ -51,6 +52,18 @@ public enum FuzzTarget {
         try roundTrip(BoxKeyRotation.self, data, "key rotation") { (_: BoxKeyRotation) throws(FuzzFinding) in }
         try roundTrip(SessionRequest.self, data, "session request") { (_: SessionRequest) throws(FuzzFinding) in }
         try canonicalText(data)
+    }
+
+    /// The relay's fast envelope reader accepts nothing the strict decoder
+    /// refuses, and reads what it accepts to the same value.
+    private static func fastAgreesWithStrict(_ data: Data) throws(FuzzFinding) {
+        guard let fast = Envelope.decodeFast(data) else { return }
+        guard let strict = try? WireJSON.decode(Envelope.self, from: data) else {
+            throw FuzzFinding(description: "envelope: the fast reader accepted what the strict decoder refuses")
+        }
+        guard strict == fast else {
+            throw FuzzFinding(description: "envelope: the fast reader and the strict decoder read different values")
+        }
     }
 
     /// Decodes `T`; if it is accepted, runs `more`, then requires that its

@@ -47,25 +47,16 @@ struct MemoryBenchmark {
         let config = directory.file("config.json")
         try Data(#"{"public_rate_per_second": 1000000, "public_burst": 1000000, "max_connections_per_address": 1000}"#.utf8).write(
             to: URL(fileURLWithPath: config))
-        let log = directory.file("relay.log")
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: binary)
-        child.arguments = [
-            "serve", "--data-dir", data, "--port", "0", "--tls-cert", certificates.server.certificateChainPath, "--tls-key",
-            certificates.server.privateKeyPath, "--config", config,
-        ]
-        child.standardOutput = FileHandle.nullDevice
-        child.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        try child.run()
-        defer {
-            if child.isRunning {
-                child.terminate()
-                child.waitUntilExit()
-            }
-        }
-        let port = try await servingPort(log: log, child: child)
-        let pid = child.processIdentifier
+        let child = try ChildServer(
+            binary: binary,
+            arguments: [
+                "serve", "--data-dir", data, "--port", "0", "--tls-cert", certificates.server.certificateChainPath, "--tls-key",
+                certificates.server.privateKeyPath, "--config", config,
+            ],
+            log: directory.file("relay.log"))
+        defer { child.stop() }
+        let port = try await child.servingPort()
+        let pid = child.pid
 
         let key = try RelayKeyFile.load(from: (data as NSString).appendingPathComponent(RelayKeyFile.fileName))
         let target = Target(
@@ -82,6 +73,7 @@ struct MemoryBenchmark {
             var expected = try await runThroughput(senders: senders, target: target, seconds: 2, concurrency: options.concurrency, expectedRate: 2000)
                 .acceptedPerSecond
             var peaks: [Double] = [], anonymousPeaks: [Double] = [], rates: [Double] = [], cpuPerMessage: [Double] = []
+            var generatorCPUPerMessage: [Double] = []
             for _ in 0..<options.runs {
                 let cpuBefore = try ProcessCPU(pid: pid)
                 let peak = Shared(0.0), anonymousPeak = Shared(0.0)
@@ -100,13 +92,14 @@ struct MemoryBenchmark {
                 _ = await sampler.value
                 let cpu = try ProcessCPU(pid: pid).seconds - cpuBefore.seconds
                 cpuPerMessage.append(cpu * 1_000_000 / Double(max(1, run.accepted)))
+                generatorCPUPerMessage.append(run.ownCPUSeconds * 1_000_000 / Double(max(1, run.accepted)))
                 expected = run.acceptedPerSecond
                 rates.append(run.acceptedPerSecond)
                 peaks.append(peak.withLock { $0 })
                 anonymousPeaks.append(anonymousPeak.withLock { $0 })
                 progress(
                     "  \(format(run.acceptedPerSecond)) msgs/s, peak RSS \(format(peaks.last!, 1)) MiB, "
-                        + "relay CPU \(format(cpuPerMessage.last!, 0)) µs/msg")
+                        + "relay CPU \(format(cpuPerMessage.last!, 0)) µs/msg, load generator CPU \(format(generatorCPUPerMessage.last!, 0)) µs/msg")
             }
             let final = try ProcessMemory(pid: pid)
             await clients.shutdown()
@@ -114,6 +107,7 @@ struct MemoryBenchmark {
                 pocs: pocCount, idleRSSMiB: idle.rssMiB, idlePeakMiB: idle.hwmMiB, underLoadPeakRSSMiB: Summary(peaks),
                 idleAnonymousMiB: idle.anonymousMiB, idleFileMiB: idle.fileMiB, underLoadPeakAnonymousMiB: Summary(anonymousPeaks),
                 processPeakMiB: final.hwmMiB, acceptedPerSecond: Summary(rates), relayCPUMicrosecondsPerMessage: Summary(cpuPerMessage),
+                loadGeneratorCPUMicrosecondsPerMessage: Summary(generatorCPUPerMessage),
                 note: "VmHWM includes the enrolment of \(pocCount) POCs; the child logs at info to a file")
         } catch {
             await clients.shutdown()
@@ -131,20 +125,6 @@ struct MemoryBenchmark {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw BenchmarkError("poc-relay \(arguments[0]) failed (\(process.terminationStatus))") }
-    }
-
-    /// The port from the child's `poc-relay: serving https://127.0.0.1:PORT` line.
-    func servingPort(log: String, child: Process) async throws -> Int {
-        for _ in 0..<300 {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            if let range = text.range(of: "serving https://127.0.0.1:") {
-                let digits = text[range.upperBound...].prefix { $0.isNumber }
-                if let port = Int(digits) { return port }
-            }
-            guard child.isRunning else { throw BenchmarkError("poc-relay serve exited: \(text)") }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw BenchmarkError("poc-relay serve did not start within 30 s")
     }
 }
 
@@ -183,5 +163,53 @@ struct ProcessCPU {
             throw BenchmarkError("unreadable /proc/\(pid)/stat")
         }
         seconds = (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// User plus system CPU time of this process so far (the load generator's side).
+    static func ownSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+}
+
+/// A server in a child process whose standard error goes to `log`, where it
+/// announces `serving https://127.0.0.1:PORT`; ended by ``stop()``.
+final class ChildServer {
+    private let process = Process()
+    private let log: String
+
+    init(binary: String, arguments: [String], log: String) throws {
+        self.log = log
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// The port from the child's `serving https://127.0.0.1:PORT` line.
+    func servingPort() async throws -> Int {
+        for _ in 0..<300 {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: "serving https://127.0.0.1:") {
+                let digits = text[range.upperBound...].prefix { $0.isNumber }
+                if let port = Int(digits) { return port }
+            }
+            guard process.isRunning else { throw BenchmarkError("\(process.arguments?.first ?? "child") exited: \(text)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw BenchmarkError("\(process.arguments?.first ?? "child") did not start within 30 s")
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
     }
 }

@@ -86,11 +86,23 @@ struct RelayReport: Codable {
         let acceptedPerSecond: Summary
         /// The relay process's user and system CPU time per accepted message under the load.
         let relayCPUMicrosecondsPerMessage: Summary
+        /// The load generator's (this process's) CPU time per accepted message meanwhile.
+        let loadGeneratorCPUMicrosecondsPerMessage: Summary
         let note: String?
+    }
+
+    /// The transport floor (``FloorBenchmark``).
+    struct Floor: Codable {
+        let connections: Int
+        let seconds: Double
+        let answeredPerSecond: Summary
+        let serverCPUMicrosecondsPerMessage: Summary
+        let loadGeneratorCPUMicrosecondsPerMessage: Summary
     }
 
     var options: [String: String] = [:]
     var limits: LimitsBenchmark.Report?
+    var floor: Floor?
     var throughput: Throughput?
     var latency: Latency?
     var fanOut: FanOut?
@@ -163,8 +175,24 @@ struct RelayReport: Codable {
                 "                      of which private (RssAnon): idle \(format(m.idleAnonymousMiB, 1)) MiB, peak under load "
                     + "\(m.underLoadPeakAnonymousMiB.text(1)) MiB; binary and shared libraries (RssFile) idle \(format(m.idleFileMiB, 1)) MiB")
             lines.append(
-                "                      relay process CPU (user + system) per accepted message \(m.relayCPUMicrosecondsPerMessage.text(0)) µs")
+                "                      relay process CPU (user + system) per accepted message \(m.relayCPUMicrosecondsPerMessage.text(0)) µs, "
+                    + "load generator \(m.loadGeneratorCPUMicrosecondsPerMessage.text(0)) µs")
             if let note = m.note { lines.append("                      \(note)") }
+        }
+        if let f = floor {
+            lines.append(
+                "  transport floor   \(f.answeredPerSecond.text) msgs/s answered 201 by a bare Hummingbird HTTPS server (child process, "
+                    + "\(f.connections) connections, same envelopes, no auth, JSON, crypto or storage)")
+            lines.append(
+                "                      server CPU \(f.serverCPUMicrosecondsPerMessage.text(0)) µs/msg, load generator "
+                    + "\(f.loadGeneratorCPUMicrosecondsPerMessage.text(0)) µs/msg")
+            if let m = memory {
+                lines.append(
+                    String(
+                        format: "                      relay CPU per message = %.2f x the floor's; relay throughput (child) = %.2f x the floor's",
+                        m.relayCPUMicrosecondsPerMessage.median / f.serverCPUMicrosecondsPerMessage.median,
+                        m.acceptedPerSecond.median / f.answeredPerSecond.median))
+            }
         }
         if let limits { lines.append(limits.table) }
         return lines.joined(separator: "\n")
@@ -185,6 +213,10 @@ struct RelayBenchmark {
             report.memory = try await MemoryBenchmark(options: options).run()
             return report
         }
+        if options.only == "floor" {
+            report.floor = try await FloorBenchmark(options: options).run()
+            return report
+        }
         if options.only == "latency" {
             report.latency = try await latencyOnly()
             return report
@@ -195,7 +227,10 @@ struct RelayBenchmark {
         if options.growth {
             for level in options.growthLevels { report.growth.append(try await growthLevel(pocs: level)) }
         }
-        if options.memory { report.memory = try await MemoryBenchmark(options: options).run() }
+        if options.memory {
+            report.memory = try await MemoryBenchmark(options: options).run()
+            report.floor = try await FloorBenchmark(options: options).run()
+        }
         return report
     }
 

@@ -30,6 +30,8 @@ struct ThroughputRun {
     let others: [Int: Int]
     /// Envelopes sealed during the run because the pre-sealed ones ran out.
     let sealedInline: Int
+    /// CPU time of this process during the run: the load generator's, when the relay is a child.
+    let ownCPUSeconds: Double
 }
 
 /// What sends the throughput load.
@@ -65,6 +67,7 @@ func runThroughput(
     for (sender, _) in senders { tokens.append(try await sender.session.token()) }
     let generator = try LoadGenerator(target: target)
     let clock = ContinuousClock()
+    let ownCPUBefore = ProcessCPU.ownSeconds()
     let start = clock.now
     let deadline = start + .milliseconds(Int64(seconds * 1000))
     let nioDeadline = NIODeadline.now() + .milliseconds(Int64(seconds * 1000))
@@ -109,7 +112,9 @@ func runThroughput(
     }
     // Until the last connection's loop ended: earlier than the deadline if the pre-sealed bodies ran out.
     let elapsed = (clock.now - start).seconds
-    return ThroughputRun(acceptedPerSecond: Double(results.0) / elapsed, accepted: results.0, others: results.1, sealedInline: results.2)
+    return ThroughputRun(
+        acceptedPerSecond: Double(results.0) / elapsed, accepted: results.0, others: results.1, sealedInline: results.2,
+        ownCPUSeconds: ProcessCPU.ownSeconds() - ownCPUBefore)
 }
 
 /// The outcome of one paced latency run, in ms.

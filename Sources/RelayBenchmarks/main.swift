@@ -2,7 +2,7 @@
 //
 //   swift run -c release relay-benchmarks crypto [--runs 5] [--seconds 0.5] [--json FILE]
 //   swift run -c release relay-benchmarks relay  [--runs 5] [--seconds 20] [--latency-seconds 10] [--concurrency 4]
-//                                                [--quick] [--no-growth] [--no-memory] [--only memory|latency] [--json FILE]
+//                                                [--quick] [--no-growth] [--no-memory] [--only memory|latency|floor] [--json FILE]
 //   swift run -c release relay-benchmarks limits [--runs 5] [--seconds 1] [--json FILE]
 //
 // `relay` starts a real relay over TLS on 127.0.0.1 in a temporary directory
@@ -49,6 +49,10 @@ case "relay":
     let report = try await RelayBenchmark(options: options).run()
     print(report.table)
     try write(report.json)
+case "floor-server":
+    // The child of the floor scenario: floor-server CERT KEY.
+    guard arguments.count == 3 else { exit(64) }
+    try await runFloorServer(certificatePath: arguments[1], keyPath: arguments[2])
 default:
     FileHandle.standardError.write(Data("relay-benchmarks: error: unknown benchmark '\(arguments[0])' (known: crypto, relay, limits)\n".utf8))
     exit(64)

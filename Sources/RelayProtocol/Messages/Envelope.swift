@@ -118,8 +118,8 @@ public struct Envelope: Hashable, Sendable, Codable, UnknownField.Checked {
         return hash.finalize()
     }
 
-    /// Parses envelope JSON strictly.
-    public static func parse(_ json: Data) throws -> Envelope { try WireJSON.decode(Envelope.self, from: json) }
+    /// Parses envelope JSON strictly (the fast reader first, see ``decodeFast(_:)``).
+    public static func parse(_ json: Data) throws -> Envelope { try decodeFast(json) ?? WireJSON.decode(Envelope.self, from: json) }
 
     /// The associated data of section 4.2 step 4, binding the header to the body.
     public var associatedData: Data {

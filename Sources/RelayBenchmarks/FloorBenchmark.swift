@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import HummingbirdTLS
+import NIOCore
+import NIOSSL
+import RelayClient
+import RelayProtocol
+import RelayServer
+import RelayTestSupport
+import Sodium
+
+/// The transport floor: what HTTPS on this stack costs before the relay does
+/// anything of its own.
+///
+/// A bare Hummingbird server with the relay's TLS and HTTP/1.1 set-up, in a
+/// child process (this binary, `relay-benchmarks floor-server`), reads each
+/// `POST /v1/messages` body whole and answers 201 with a fixed small JSON
+/// body: no authentication, JSON decoding, crypto or storage. The same lean
+/// load generator as the throughput scenario sends it the same 2 KiB
+/// envelopes. Its messages per second, and the CPU time per message of the
+/// server and of the load generator, bound what the relay can reach on these
+/// two cores: the relay does all the floor does and more.
+struct FloorBenchmark {
+    let options: RelayBenchmarkOptions
+
+    func run() async throws -> RelayReport.Floor {
+        progress("floor: a bare Hummingbird HTTPS server in a child process")
+        let certificates = try DevCertificates.shared.get()
+        let directory = try TemporaryDirectory(prefix: "poc-relay-floor")
+        defer { directory.remove() }
+        let log = directory.file("server.log")
+        let child = try ChildServer(
+            binary: CommandLine.arguments[0],
+            arguments: ["floor-server", certificates.server.certificateChainPath, certificates.server.privateKeyPath], log: log)
+        defer { child.stop() }
+        let port = try await child.servingPort()
+        let target = Target(
+            baseURL: URL(string: "https://127.0.0.1:\(port)")!, trust: .caFile(certificates.caFile), relayID: "",
+            relayKey: SigningKeyPair().publicKey)
+        let generator = try LoadGenerator(target: target)
+        let connections = 16 * max(1, options.concurrency)
+        // The same 2 KiB envelopes as the throughput scenario (the server does not read them).
+        let body = try WireJSON.encode(try Self.envelope())
+        var rates: [Double] = [], serverCPU: [Double] = [], generatorCPU: [Double] = []
+        for _ in 0..<options.runs {
+            let queue = BodyQueue(Array(repeating: body, count: Int(options.seconds * 40_000)))
+            let serverBefore = try ProcessCPU(pid: child.pid), selfBefore = ProcessCPU.ownSeconds()
+            let deadline = NIODeadline.now() + .milliseconds(Int64(options.seconds * 1000))
+            let start = ContinuousClock.now
+            let answered = await withTaskGroup(of: Int.self) { group in
+                for _ in 0..<connections {
+                    group.addTask { await generator.run(queue: queue, token: "floor", until: deadline).accepted }
+                }
+                return await group.reduce(0, +)
+            }
+            let elapsed = (ContinuousClock.now - start).seconds
+            let count = Double(max(1, answered))
+            rates.append(Double(answered) / elapsed)
+            serverCPU.append((try ProcessCPU(pid: child.pid).seconds - serverBefore.seconds) * 1_000_000 / count)
+            generatorCPU.append((ProcessCPU.ownSeconds() - selfBefore) * 1_000_000 / count)
+            progress(
+                "  \(format(rates.last!)) msgs/s, server CPU \(format(serverCPU.last!, 0)) µs/msg, "
+                    + "load generator CPU \(format(generatorCPU.last!, 0)) µs/msg")
+        }
+        return .init(
+            connections: connections, seconds: options.seconds, answeredPerSecond: Summary(rates),
+            serverCPUMicrosecondsPerMessage: Summary(serverCPU), loadGeneratorCPUMicrosecondsPerMessage: Summary(generatorCPU))
+    }
+
+    /// An envelope of the throughput scenario's size: 2 KiB sealed, one recipient.
+    static func envelope() throws -> Envelope {
+        let recipient = try POCID("AAB-TEC-1")
+        return Envelope(
+            id: try MessageID(SecureRandom.bytes(count: 16).lowercaseHex), from: try POCID("AAA-TEC-1"), to: [recipient],
+            urgency: .routine, exercise: false, keys: [recipient: SecureRandom.bytes(count: Envelope.wrappedKeyByteCount)],
+            commitment: SecureRandom.bytes(count: 32), body: SecureRandom.bytes(count: 2048 + 24 + 16 + 64))
+    }
+}
+
+/// `relay-benchmarks floor-server CERT KEY`: the bare server of ``FloorBenchmark``,
+/// on 127.0.0.1 at a free port, until killed.
+func runFloorServer(certificatePath: String, keyPath: String) async throws {
+    let router = Router()
+    let answer = ByteBuffer(string: #"{"id":"00000000000000000000000000000000","accepted_at":"2026-01-01T00:00:00Z"}"#)
+    router.post("/v1/messages") { request, _ -> Response in
+        _ = try await request.body.collect(upTo: 2 << 20)
+        return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: answer))
+    }
+    let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+    var tls = TLSConfiguration.makeServerConfiguration(
+        certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: keyPath, format: .pem)))
+    tls.minimumTLSVersion = .tlsv12
+    let app = Application(
+        router: router, server: try .tls(.http1(), tlsConfiguration: tls),
+        configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        onServerRunning: { channel in
+            FileHandle.standardError.write(Data("serving https://127.0.0.1:\(channel.localAddress?.port ?? 0)\n".utf8))
+        })
+    try await app.runService()
+}
