@@ -92,4 +92,14 @@ struct FastParseTests {
         #expect(Envelope.decodeFast(json) == envelope)
         #expect(accepted > 0)  // some flips land in base64 or ids and stay valid
     }
+
+    @Test("a submit answer's own JSON is byte for byte what WireJSON writes")
+    func submitResponseJSON() throws {
+        for seconds in [0, 1_795_000_000, 253_402_300_799] as [Int64] {
+            let response = SubmitResponse(
+                id: try MessageID(SecureRandom.bytes(count: 16).lowercaseHex), acceptedAt: Timestamp(secondsSince1970: seconds))
+            #expect(response.wireJSON == (try WireJSON.encode(response)))
+            #expect(try WireJSON.decode(SubmitResponse.self, from: response.wireJSON) == response)
+        }
+    }
 }
