@@ -1,5 +1,4 @@
 public import Foundation
-import Sodium
 
 /// A wire type with a fast reader for its common, well-formed spelling.
 ///
@@ -61,7 +60,7 @@ struct FastJSONReader {
             guard let name = string(), take(":") else { return nil }
             switch name {
             case "v" where v == nil:
-                guard take("1"), !startsNumberPart() else { return nil }
+                guard take("1"), !startsNumberPart() else { return nil }  // other spellings: the strict decoder
                 v = 1
             case "id" where id == nil:
                 guard let text = string(), let value = try? MessageID(text) else { return nil }
@@ -70,9 +69,7 @@ struct FastJSONReader {
                 guard let text = string(), let value = try? POCID(text) else { return nil }
                 from = value
             case "to" where to == nil:
-                guard let names = stringArray(), let list = try? POCID.list(names, field: "to"),
-                    (try? Recipients.validate(list)) != nil
-                else { return nil }
+                guard let names = stringArray(), let list = try? Envelope.checkedRecipients(names) else { return nil }
                 to = list
             case "urgency" where urgency == nil:
                 guard let text = string(), let value = Urgency(rawValue: text) else { return nil }
@@ -84,10 +81,10 @@ struct FastJSONReader {
                 guard let value = wrappedKeys() else { return nil }
                 keys = value
             case "commitment" where commitment == nil:
-                guard let value = base64("commitment"), value.count == SHA256.byteCount else { return nil }
+                guard let value = base64("commitment").flatMap({ try? Envelope.checkedCommitment($0) }) else { return nil }
                 commitment = value
             case "body" where body == nil:
-                guard let value = base64("body"), value.count >= Envelope.minimumBodyByteCount else { return nil }
+                guard let value = base64("body").flatMap({ try? Envelope.checkedBody($0) }) else { return nil }
                 body = value
             default:
                 return nil  // unknown or repeated: the strict decoder says which
@@ -105,7 +102,7 @@ struct FastJSONReader {
         if take("}") { return keys }
         repeat {
             guard let name = string(), take(":"), let recipient = try? POCID(name, field: "keys"), keys[recipient] == nil,
-                let wrapped = base64("keys"), wrapped.count == Envelope.wrappedKeyByteCount
+                let wrapped = base64("keys").flatMap({ try? Envelope.checkedWrappedKey($0, of: name) })
             else { return nil }
             keys[recipient] = wrapped
         } while take(",")

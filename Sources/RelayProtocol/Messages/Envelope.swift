@@ -51,31 +51,54 @@ public struct Envelope: Hashable, Sendable, Codable, UnknownField.Checked {
     public init(from decoder: any Decoder) throws {
         try UnknownField.check(decoder, known: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        v = try c.decode(Int.self, forKey: .v)
-        guard v == 1 else { throw WireError(.unsupportedVersion, field: "v", "only version 1 is supported") }
+        v = try Self.checkedVersion(c.decode(Int.self, forKey: .v))
         id = try c.decode(MessageID.self, forKey: .id)
         from = try c.decode(POCID.self, forKey: .from)
-        to = try POCID.list(c.decode([String].self, forKey: .to), field: "to")
-        try Recipients.validate(to)
+        to = try Self.checkedRecipients(c.decode([String].self, forKey: .to))
         urgency = try c.decode(Urgency.self, forKey: .urgency)
         exercise = try c.decode(Bool.self, forKey: .exercise)
         var keys: [POCID: Data] = [:]
         for (name, wrapped) in try c.decode([String: Base64Bytes].self, forKey: .keys) {
-            let recipient = try POCID(name, field: "keys")
-            guard wrapped.data.count == Self.wrappedKeyByteCount else {
-                throw WireError(.wrongLength, field: "keys.\(name)", "must decode to \(Self.wrappedKeyByteCount) bytes")
-            }
-            keys[recipient] = wrapped.data
+            keys[try POCID(name, field: "keys")] = try Self.checkedWrappedKey(wrapped.data, of: name)
         }
         self.keys = keys
-        commitment = try c.decode(Base64Bytes.self, forKey: .commitment).data
+        commitment = try Self.checkedCommitment(c.decode(Base64Bytes.self, forKey: .commitment).data)
+        body = try Self.checkedBody(c.decode(Base64Bytes.self, forKey: .body).data)
+    }
+
+    // The checks of each decoded field, shared by `init(from:)` and the fast
+    // reader (``decodeFast(_:)``), so that both hold the same rules.
+
+    static func checkedVersion(_ v: Int) throws(WireError) -> Int {
+        guard v == 1 else { throw WireError(.unsupportedVersion, field: "v", "only version 1 is supported") }
+        return v
+    }
+
+    static func checkedRecipients(_ names: [String]) throws(WireError) -> [POCID] {
+        let to = try POCID.list(names, field: "to")
+        try Recipients.validate(to)
+        return to
+    }
+
+    static func checkedWrappedKey(_ wrapped: Data, of name: String) throws(WireError) -> Data {
+        guard wrapped.count == wrappedKeyByteCount else {
+            throw WireError(.wrongLength, field: "keys.\(name)", "must decode to \(wrappedKeyByteCount) bytes")
+        }
+        return wrapped
+    }
+
+    static func checkedCommitment(_ commitment: Data) throws(WireError) -> Data {
         guard commitment.count == SHA256.byteCount else {
             throw WireError(.wrongLength, field: "commitment", "must decode to \(SHA256.byteCount) bytes")
         }
-        body = try c.decode(Base64Bytes.self, forKey: .body).data
-        guard body.count >= Self.minimumBodyByteCount else {
+        return commitment
+    }
+
+    static func checkedBody(_ body: Data) throws(WireError) -> Data {
+        guard body.count >= minimumBodyByteCount else {
             throw WireError(.wrongLength, field: "body", "is shorter than a nonce and an authentication tag")
         }
+        return body
     }
 
     public func encode(to encoder: any Encoder) throws {
