@@ -47,11 +47,12 @@ struct MemoryBenchmark {
         let config = directory.file("config.json")
         try Data(#"{"public_rate_per_second": 1000000, "public_burst": 1000000, "max_connections_per_address": 1000}"#.utf8).write(
             to: URL(fileURLWithPath: config))
+        let metricsPort = try await RelayMetrics.freePort()
         let child = try ChildServer(
             binary: binary,
             arguments: [
                 "serve", "--data-dir", data, "--port", "0", "--tls-cert", certificates.server.certificateChainPath, "--tls-key",
-                certificates.server.privateKeyPath, "--config", config,
+                certificates.server.privateKeyPath, "--config", config, "--metrics-port", "\(metricsPort)",
             ],
             log: directory.file("relay.log"))
         defer { child.stop() }
@@ -73,8 +74,9 @@ struct MemoryBenchmark {
             var expected = try await runThroughput(senders: senders, target: target, seconds: 2, concurrency: options.concurrency, expectedRate: 2000)
                 .acceptedPerSecond
             var peaks: [Double] = [], anonymousPeaks: [Double] = [], rates: [Double] = [], cpuPerMessage: [Double] = []
-            var generatorCPUPerMessage: [Double] = []
+            var generatorCPUPerMessage: [Double] = [], envelopesPerCommit: [Double] = [], commitsPerSecond: [Double] = []
             for _ in 0..<options.runs {
+                let metricsBefore = try await RelayMetrics.scrape(port: metricsPort)
                 let cpuBefore = try ProcessCPU(pid: pid)
                 let peak = Shared(0.0), anonymousPeak = Shared(0.0)
                 let sampler = Task {
@@ -91,6 +93,10 @@ struct MemoryBenchmark {
                 sampler.cancel()
                 _ = await sampler.value
                 let cpu = try ProcessCPU(pid: pid).seconds - cpuBefore.seconds
+                let metricsAfter = try await RelayMetrics.scrape(port: metricsPort)
+                let commits = metricsAfter.submitCommits - metricsBefore.submitCommits
+                envelopesPerCommit.append((metricsAfter.committedEnvelopes - metricsBefore.committedEnvelopes) / max(1, commits))
+                commitsPerSecond.append(commits / options.seconds)
                 cpuPerMessage.append(cpu * 1_000_000 / Double(max(1, run.accepted)))
                 generatorCPUPerMessage.append(run.ownCPUSeconds * 1_000_000 / Double(max(1, run.accepted)))
                 expected = run.acceptedPerSecond
@@ -99,7 +105,8 @@ struct MemoryBenchmark {
                 anonymousPeaks.append(anonymousPeak.withLock { $0 })
                 progress(
                     "  \(format(run.acceptedPerSecond)) msgs/s, peak RSS \(format(peaks.last!, 1)) MiB, "
-                        + "relay CPU \(format(cpuPerMessage.last!, 0)) µs/msg, load generator CPU \(format(generatorCPUPerMessage.last!, 0)) µs/msg")
+                        + "relay CPU \(format(cpuPerMessage.last!, 0)) µs/msg, load generator CPU \(format(generatorCPUPerMessage.last!, 0)) µs/msg, "
+                        + "\(format(commitsPerSecond.last!, 0)) commits/s of \(format(envelopesPerCommit.last!, 1)) envelopes")
             }
             let final = try ProcessMemory(pid: pid)
             await clients.shutdown()
@@ -108,6 +115,7 @@ struct MemoryBenchmark {
                 idleAnonymousMiB: idle.anonymousMiB, idleFileMiB: idle.fileMiB, underLoadPeakAnonymousMiB: Summary(anonymousPeaks),
                 processPeakMiB: final.hwmMiB, acceptedPerSecond: Summary(rates), relayCPUMicrosecondsPerMessage: Summary(cpuPerMessage),
                 loadGeneratorCPUMicrosecondsPerMessage: Summary(generatorCPUPerMessage),
+                submitCommitsPerSecond: Summary(commitsPerSecond), envelopesPerCommit: Summary(envelopesPerCommit),
                 note: "VmHWM includes the enrolment of \(pocCount) POCs; the child logs at info to a file")
         } catch {
             await clients.shutdown()

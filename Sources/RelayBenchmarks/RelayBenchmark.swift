@@ -88,6 +88,10 @@ struct RelayReport: Codable {
         let relayCPUMicrosecondsPerMessage: Summary
         /// The load generator's (this process's) CPU time per accepted message meanwhile.
         let loadGeneratorCPUMicrosecondsPerMessage: Summary
+        /// Disk-synced commits of submitted envelopes per second under the load
+        /// (the relay's `relay_submit_commits_total`), and envelopes per commit.
+        let submitCommitsPerSecond: Summary
+        let envelopesPerCommit: Summary
         let note: String?
     }
 
@@ -177,6 +181,9 @@ struct RelayReport: Codable {
             lines.append(
                 "                      relay process CPU (user + system) per accepted message \(m.relayCPUMicrosecondsPerMessage.text(0)) µs, "
                     + "load generator \(m.loadGeneratorCPUMicrosecondsPerMessage.text(0)) µs")
+            lines.append(
+                "                      group commit: \(m.submitCommitsPerSecond.text(0)) disk-synced commits/s, "
+                    + "\(m.envelopesPerCommit.text(1)) envelopes per commit")
             if let note = m.note { lines.append("                      \(note)") }
         }
         if let f = floor {

@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+import Metrics
 public import RelayProtocol
 public import RelayStore
 public import Sodium
@@ -49,7 +50,16 @@ public final class RelayService: Sendable {
         self.logger = logger
         self.clock = clock
         self.callers = CallerCache(interval: configuration.directoryRecheckInterval)
-        self.batcher = GroupCommit(maxBatch: configuration.maxBatchSize) { batch in try await store.submit(batch: batch, now: clock()) }
+        // Each commit of submitted envelopes is one disk sync: envelopes per
+        // commit is how far group commit goes beyond one sync per message.
+        let commits = Counter(label: "relay_submit_commits_total")
+        let committed = Counter(label: "relay_submit_committed_envelopes_total")
+        self.batcher = GroupCommit(maxBatch: configuration.maxBatchSize) { batch in
+            let outcomes = try await store.submit(batch: batch, now: clock())
+            commits.increment()
+            committed.increment(by: batch.count)
+            return outcomes
+        }
         self.fetchMarks = GroupCommit(maxBatch: configuration.maxBatchSize) { marks in
             try await store.markFetched(marks, now: Timestamp(clock()).date)
             return marks.map { _ in () }
