@@ -19,6 +19,10 @@ struct LimitsBenchmark {
         let sqliteBatchedCommitsPerSecond: Summary
         /// `crypto_box_seal` of 32 bytes per second, one thread.
         let sealsPerSecond: Summary
+        /// Envelopes per second through `RelayStore.submit(batch:)`, 32 per commit (``StoreLimit``).
+        let storeEnvelopesPerSecond: Summary
+        /// CPU time per envelope meanwhile (writer and checkpoints).
+        let storeCPUMicrosecondsPerEnvelope: Summary
 
         var table: String {
             [
@@ -27,22 +31,28 @@ struct LimitsBenchmark {
                 "  sqlite commit, 100 rows per transaction, FULL        \(sqliteBatchedRowsPerSecond.text) rows/s "
                     + "(\(sqliteBatchedCommitsPerSecond.text) commits/s)",
                 "  crypto_box_seal of 32 bytes, one thread              \(sealsPerSecond.text) seals/s",
+                "  relay store path, 32 envelopes (2 KiB) per commit    \(storeEnvelopesPerSecond.text) envelopes/s, "
+                    + "CPU \(storeCPUMicrosecondsPerEnvelope.text(0)) µs per envelope (RelayStore.submit(batch:), 1,000 POCs, no HTTP)",
             ].joined(separator: "\n")
         }
     }
 
-    func run() throws -> Report {
+    func run() async throws -> Report {
         let directory = try TemporaryDirectory(prefix: "poc-relay-limits")
         defer { directory.remove() }
         var single: [Double] = [], batched: [Double] = [], seals: [Double] = []
+        var stores: [StoreLimit.Run] = []
         for run in 0..<runs {
             single.append(try commitRate(path: directory.file("single-\(run).sqlite"), rowsPerTransaction: 1))
             batched.append(try commitRate(path: directory.file("batched-\(run).sqlite"), rowsPerTransaction: 100))
             seals.append(sealRate())
+            stores.append(try await StoreLimit(secondsPerRun: secondsPerRun).run(path: directory.file("store-\(run).sqlite")))
         }
         return Report(
             sqliteCommitsPerSecond: Summary(single), sqliteBatchedRowsPerSecond: Summary(batched),
-            sqliteBatchedCommitsPerSecond: Summary(batched.map { $0 / 100 }), sealsPerSecond: Summary(seals))
+            sqliteBatchedCommitsPerSecond: Summary(batched.map { $0 / 100 }), sealsPerSecond: Summary(seals),
+            storeEnvelopesPerSecond: Summary(stores.map(\.envelopesPerSecond)),
+            storeCPUMicrosecondsPerEnvelope: Summary(stores.map(\.cpuMicrosecondsPerEnvelope)))
     }
 
     /// Rows committed per second into a fresh WAL file with `synchronous = FULL`.

@@ -229,7 +229,7 @@ struct RelayBenchmark {
             return report
         }
         progress("limits")
-        report.limits = try LimitsBenchmark(runs: options.runs, secondsPerRun: 1).run()
+        report.limits = try await LimitsBenchmark(runs: options.runs, secondsPerRun: 1).run()
         try await mainScenarios(into: &report)
         if options.growth {
             for level in options.growthLevels { report.growth.append(try await growthLevel(pocs: level)) }

@@ -32,7 +32,7 @@ case "crypto", nil:
     try write(report.json)
 case "limits":
     let runs = Int(option("--runs") ?? "") ?? 5
-    let report = try LimitsBenchmark(runs: runs, secondsPerRun: Double(option("--seconds") ?? "") ?? 1).run()
+    let report = try await LimitsBenchmark(runs: runs, secondsPerRun: Double(option("--seconds") ?? "") ?? 1).run()
     print(report.table)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
