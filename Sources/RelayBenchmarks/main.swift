@@ -2,7 +2,7 @@
 //
 //   swift run -c release relay-benchmarks crypto [--runs 5] [--seconds 0.5] [--json FILE]
 //   swift run -c release relay-benchmarks relay  [--runs 5] [--seconds 20] [--latency-seconds 10] [--concurrency 4]
-//                                                [--quick] [--no-growth] [--no-memory] [--only memory|latency|floor] [--json FILE]
+//                                                [--quick] [--no-growth] [--no-memory] [--only memory|latency|floor|service] [--json FILE]
 //   swift run -c release relay-benchmarks limits [--runs 5] [--seconds 1] [--json FILE]
 //
 // `relay` starts a real relay over TLS on 127.0.0.1 in a temporary directory
