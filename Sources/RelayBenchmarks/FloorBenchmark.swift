@@ -20,28 +20,57 @@ import Sodium
 /// envelopes. Its messages per second, and the CPU time per message of the
 /// server and of the load generator, bound what the relay can reach on these
 /// two cores: the relay does all the floor does and more.
+///
+/// The relay's requests wait for their group commit, and while they wait the
+/// server does less per wake-up: fewer requests per read, one response per
+/// write. So the floor runs twice: answering at once, and holding each
+/// request as long as the relay's requests take under the same load
+/// (`holdMilliseconds`, from the memory scenario's throughput when it ran).
 struct FloorBenchmark {
     let options: RelayBenchmarkOptions
+    /// How long the second floor holds each request before answering.
+    var holdMilliseconds = 15.0
+
+    /// One floor configuration's runs.
+    struct Runs {
+        var rates: [Double] = [], serverCPU: [Double] = [], generatorCPU: [Double] = []
+    }
 
     func run() async throws -> RelayReport.Floor {
         progress("floor: a bare Hummingbird HTTPS server in a child process")
+        let immediate = try await measure(holdMilliseconds: 0)
+        progress("floor: the same, holding each request \(format(holdMilliseconds, 1)) ms")
+        let held = try await measure(holdMilliseconds: holdMilliseconds)
+        return .init(
+            connections: connections, seconds: options.seconds, answeredPerSecond: Summary(immediate.rates),
+            serverCPUMicrosecondsPerMessage: Summary(immediate.serverCPU),
+            loadGeneratorCPUMicrosecondsPerMessage: Summary(immediate.generatorCPU), holdMilliseconds: holdMilliseconds,
+            heldAnsweredPerSecond: Summary(held.rates), heldServerCPUMicrosecondsPerMessage: Summary(held.serverCPU))
+    }
+
+    var connections: Int { 16 * max(1, options.concurrency) }
+
+    /// Runs the floor server holding each request `holdMilliseconds`, under the load, `options.runs` times.
+    func measure(holdMilliseconds: Double) async throws -> Runs {
         let certificates = try DevCertificates.shared.get()
         let directory = try TemporaryDirectory(prefix: "poc-relay-floor")
         defer { directory.remove() }
         let log = directory.file("server.log")
         let child = try ChildServer(
             binary: CommandLine.arguments[0],
-            arguments: ["floor-server", certificates.server.certificateChainPath, certificates.server.privateKeyPath], log: log)
+            arguments: [
+                "floor-server", certificates.server.certificateChainPath, certificates.server.privateKeyPath, "\(holdMilliseconds)",
+            ], log: log)
         defer { child.stop() }
         let port = try await child.servingPort()
         let target = Target(
             baseURL: URL(string: "https://127.0.0.1:\(port)")!, trust: .caFile(certificates.caFile), relayID: "",
             relayKey: SigningKeyPair().publicKey)
         let generator = try LoadGenerator(target: target)
-        let connections = 16 * max(1, options.concurrency)
+        let connections = connections
         // The same 2 KiB envelopes as the throughput scenario (the server does not read them).
         let body = try WireJSON.encode(try Self.envelope())
-        var rates: [Double] = [], serverCPU: [Double] = [], generatorCPU: [Double] = []
+        var runs = Runs()
         for _ in 0..<options.runs {
             let queue = BodyQueue(Array(repeating: body, count: Int(options.seconds * 40_000)))
             let serverBefore = try ProcessCPU(pid: child.pid), selfBefore = ProcessCPU.ownSeconds()
@@ -55,16 +84,14 @@ struct FloorBenchmark {
             }
             let elapsed = (ContinuousClock.now - start).seconds
             let count = Double(max(1, answered))
-            rates.append(Double(answered) / elapsed)
-            serverCPU.append((try ProcessCPU(pid: child.pid).seconds - serverBefore.seconds) * 1_000_000 / count)
-            generatorCPU.append((ProcessCPU.ownSeconds() - selfBefore) * 1_000_000 / count)
+            runs.rates.append(Double(answered) / elapsed)
+            runs.serverCPU.append((try ProcessCPU(pid: child.pid).seconds - serverBefore.seconds) * 1_000_000 / count)
+            runs.generatorCPU.append((ProcessCPU.ownSeconds() - selfBefore) * 1_000_000 / count)
             progress(
-                "  \(format(rates.last!)) msgs/s, server CPU \(format(serverCPU.last!, 0)) µs/msg, "
-                    + "load generator CPU \(format(generatorCPU.last!, 0)) µs/msg")
+                "  \(format(runs.rates.last!)) msgs/s, server CPU \(format(runs.serverCPU.last!, 0)) µs/msg, "
+                    + "load generator CPU \(format(runs.generatorCPU.last!, 0)) µs/msg")
         }
-        return .init(
-            connections: connections, seconds: options.seconds, answeredPerSecond: Summary(rates),
-            serverCPUMicrosecondsPerMessage: Summary(serverCPU), loadGeneratorCPUMicrosecondsPerMessage: Summary(generatorCPU))
+        return runs
     }
 
     /// An envelope of the throughput scenario's size: 2 KiB sealed, one recipient.
@@ -77,13 +104,15 @@ struct FloorBenchmark {
     }
 }
 
-/// `relay-benchmarks floor-server CERT KEY`: the bare server of ``FloorBenchmark``,
-/// on 127.0.0.1 at a free port, until killed.
-func runFloorServer(certificatePath: String, keyPath: String) async throws {
+/// `relay-benchmarks floor-server CERT KEY HOLD_MS`: the bare server of
+/// ``FloorBenchmark``, on 127.0.0.1 at a free port, until killed; it holds
+/// each request `HOLD_MS` milliseconds before answering.
+func runFloorServer(certificatePath: String, keyPath: String, holdMilliseconds: Double) async throws {
     let router = Router()
     let answer = ByteBuffer(string: #"{"id":"00000000000000000000000000000000","accepted_at":"2026-01-01T00:00:00Z"}"#)
     router.post("/v1/messages") { request, _ -> Response in
         _ = try await request.body.collect(upTo: 2 << 20)
+        if holdMilliseconds > 0 { try await Task.sleep(for: .microseconds(Int64(holdMilliseconds * 1000))) }
         return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: answer))
     }
     let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }

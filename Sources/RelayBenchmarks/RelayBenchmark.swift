@@ -66,7 +66,10 @@ struct RelayBenchmark {
         }
         if options.memory {
             report.memory = try await MemoryBenchmark(options: options).run()
-            report.floor = try await FloorBenchmark(options: options).run()
+            var floor = FloorBenchmark(options: options)
+            // Held as long as a relay request takes under the load: requests in flight / throughput.
+            if let rate = report.memory?.acceptedPerSecond.median, rate > 0 { floor.holdMilliseconds = Double(floor.connections) * 1000 / rate }
+            report.floor = try await floor.run()
         }
         return report
     }

@@ -71,6 +71,11 @@ struct RelayReport: Codable {
         let answeredPerSecond: Summary
         let serverCPUMicrosecondsPerMessage: Summary
         let loadGeneratorCPUMicrosecondsPerMessage: Summary
+        /// The second floor: each request held this long before its answer
+        /// (as long as a relay request takes under the load), and its figures.
+        let holdMilliseconds: Double
+        let heldAnsweredPerSecond: Summary
+        let heldServerCPUMicrosecondsPerMessage: Summary
     }
 
     var options: [String: String] = [:]
@@ -163,11 +168,16 @@ struct RelayReport: Codable {
             lines.append(
                 "                      server CPU \(f.serverCPUMicrosecondsPerMessage.text(0)) µs/msg, load generator "
                     + "\(f.loadGeneratorCPUMicrosecondsPerMessage.text(0)) µs/msg")
+            lines.append(
+                "                      holding each request \(format(f.holdMilliseconds, 1)) ms: \(f.heldAnsweredPerSecond.text) msgs/s, "
+                    + "server CPU \(f.heldServerCPUMicrosecondsPerMessage.text(0)) µs/msg")
             if let m = memory {
                 lines.append(
                     String(
-                        format: "                      relay CPU per message = %.2f x the floor's; relay throughput (child) = %.2f x the floor's",
+                        format: "                      relay CPU per message = %.2f x the floor's (%.2f x the held floor's); "
+                            + "relay throughput (child) = %.2f x the floor's",
                         m.relayCPUMicrosecondsPerMessage.median / f.serverCPUMicrosecondsPerMessage.median,
+                        m.relayCPUMicrosecondsPerMessage.median / f.heldServerCPUMicrosecondsPerMessage.median,
                         m.acceptedPerSecond.median / f.answeredPerSecond.median))
             }
         }

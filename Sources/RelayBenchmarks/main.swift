@@ -50,9 +50,9 @@ case "relay":
     print(report.table)
     try write(report.json)
 case "floor-server":
-    // The child of the floor scenario: floor-server CERT KEY.
-    guard arguments.count == 3 else { exit(64) }
-    try await runFloorServer(certificatePath: arguments[1], keyPath: arguments[2])
+    // The child of the floor scenario: floor-server CERT KEY HOLD_MS.
+    guard arguments.count == 4, let hold = Double(arguments[3]) else { exit(64) }
+    try await runFloorServer(certificatePath: arguments[1], keyPath: arguments[2], holdMilliseconds: hold)
 default:
     FileHandle.standardError.write(Data("relay-benchmarks: error: unknown benchmark '\(arguments[0])' (known: crypto, relay, limits)\n".utf8))
     exit(64)
