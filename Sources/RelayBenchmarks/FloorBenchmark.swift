@@ -23,12 +23,12 @@ import Sodium
 ///
 /// The relay's requests wait for their group commit, and while they wait the
 /// server does less per wake-up: fewer requests per read, one response per
-/// write. So the floor runs twice: answering at once, and holding each
-/// request as long as the relay's requests take under the same load
+/// write. So the floor runs twice: answering at once, and answering in groups
+/// once per the time the relay's requests take under the same load
 /// (`holdMilliseconds`, from the memory scenario's throughput when it ran).
 struct FloorBenchmark {
     let options: RelayBenchmarkOptions
-    /// How long the second floor holds each request before answering.
+    /// How often the second floor releases its waiting answers.
     var holdMilliseconds = 15.0
 
     /// One floor configuration's runs.
@@ -39,7 +39,7 @@ struct FloorBenchmark {
     func run() async throws -> RelayReport.Floor {
         progress("floor: a bare Hummingbird HTTPS server in a child process")
         let immediate = try await measure(holdMilliseconds: 0)
-        progress("floor: the same, holding each request \(format(holdMilliseconds, 1)) ms")
+        progress("floor: the same, answering in groups every \(format(holdMilliseconds, 1)) ms")
         let held = try await measure(holdMilliseconds: holdMilliseconds)
         return .init(
             connections: connections, seconds: options.seconds, answeredPerSecond: Summary(immediate.rates),
@@ -50,7 +50,7 @@ struct FloorBenchmark {
 
     var connections: Int { 16 * max(1, options.concurrency) }
 
-    /// Runs the floor server holding each request `holdMilliseconds`, under the load, `options.runs` times.
+    /// Runs the floor server (answering in groups every `holdMilliseconds` when above 0) under the load, `options.runs` times.
     func measure(holdMilliseconds: Double) async throws -> Runs {
         let certificates = try DevCertificates.shared.get()
         let directory = try TemporaryDirectory(prefix: "poc-relay-floor")
@@ -105,14 +105,16 @@ struct FloorBenchmark {
 }
 
 /// `relay-benchmarks floor-server CERT KEY HOLD_MS`: the bare server of
-/// ``FloorBenchmark``, on 127.0.0.1 at a free port, until killed; it holds
-/// each request `HOLD_MS` milliseconds before answering.
+/// ``FloorBenchmark``, on 127.0.0.1 at a free port, until killed. With a
+/// `HOLD_MS` above 0 it answers requests in groups every `HOLD_MS`
+/// milliseconds (``HoldGate``), as group commit does.
 func runFloorServer(certificatePath: String, keyPath: String, holdMilliseconds: Double) async throws {
     let router = Router()
     let answer = ByteBuffer(string: #"{"id":"00000000000000000000000000000000","accepted_at":"2026-01-01T00:00:00Z"}"#)
+    let gate = holdMilliseconds > 0 ? HoldGate(periodMilliseconds: holdMilliseconds) : nil
     router.post("/v1/messages") { request, _ -> Response in
         _ = try await request.body.collect(upTo: 2 << 20)
-        if holdMilliseconds > 0 { try await Task.sleep(for: .microseconds(Int64(holdMilliseconds * 1000))) }
+        if let gate { await gate.wait() }
         return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: answer))
     }
     let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
@@ -126,4 +128,28 @@ func runFloorServer(certificatePath: String, keyPath: String, holdMilliseconds: 
             FileHandle.standardError.write(Data("serving https://127.0.0.1:\(channel.localAddress?.port ?? 0)\n".utf8))
         })
     try await app.runService()
+}
+
+/// Holds requests the way the relay's group commit does, without storage:
+/// waiters queue, and every `periodMilliseconds` one timer releases all of
+/// them at once.
+actor HoldGate {
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(periodMilliseconds: Double) {
+        Task { [weak self] in
+            while let gate = self {
+                try? await Task.sleep(for: .microseconds(Int64(periodMilliseconds * 1000)))
+                await gate.releaseAll()
+            }
+        }
+    }
+
+    func wait() async { await withCheckedContinuation { waiting.append($0) } }
+
+    private func releaseAll() {
+        let released = waiting
+        waiting = []
+        for waiter in released { waiter.resume() }
+    }
 }

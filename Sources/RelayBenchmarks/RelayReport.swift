@@ -71,8 +71,8 @@ struct RelayReport: Codable {
         let answeredPerSecond: Summary
         let serverCPUMicrosecondsPerMessage: Summary
         let loadGeneratorCPUMicrosecondsPerMessage: Summary
-        /// The second floor: each request held this long before its answer
-        /// (as long as a relay request takes under the load), and its figures.
+        /// The second floor: answers released in groups every this many
+        /// milliseconds (as long as a relay request takes under the load), and its figures.
         let holdMilliseconds: Double
         let heldAnsweredPerSecond: Summary
         let heldServerCPUMicrosecondsPerMessage: Summary
@@ -169,7 +169,7 @@ struct RelayReport: Codable {
                 "                      server CPU \(f.serverCPUMicrosecondsPerMessage.text(0)) µs/msg, load generator "
                     + "\(f.loadGeneratorCPUMicrosecondsPerMessage.text(0)) µs/msg")
             lines.append(
-                "                      holding each request \(format(f.holdMilliseconds, 1)) ms: \(f.heldAnsweredPerSecond.text) msgs/s, "
+                "                      answering in groups every \(format(f.holdMilliseconds, 1)) ms (as group commit does): \(f.heldAnsweredPerSecond.text) msgs/s, "
                     + "server CPU \(f.heldServerCPUMicrosecondsPerMessage.text(0)) µs/msg")
             if let m = memory {
                 lines.append(
