@@ -47,16 +47,16 @@ struct MemoryBenchmark {
         let config = directory.file("config.json")
         try Data(#"{"public_rate_per_second": 1000000, "public_burst": 1000000, "max_connections_per_address": 1000}"#.utf8).write(
             to: URL(fileURLWithPath: config))
-        let metricsPort = try await RelayMetrics.freePort()
         let child = try ChildServer(
             binary: binary,
             arguments: [
                 "serve", "--data-dir", data, "--port", "0", "--tls-cert", certificates.server.certificateChainPath, "--tls-key",
-                certificates.server.privateKeyPath, "--config", config, "--metrics-port", "\(metricsPort)",
+                certificates.server.privateKeyPath, "--config", config, "--metrics-port", "0",
             ],
             log: directory.file("relay.log"))
         defer { child.stop() }
         let port = try await child.servingPort()
+        let metricsPort = try await child.announcedPort(after: "metrics on http://127.0.0.1:")
         let pid = child.pid
 
         let key = try RelayKeyFile.load(from: (data as NSString).appendingPathComponent(RelayKeyFile.fileName))
@@ -201,10 +201,13 @@ final class ChildServer {
     var pid: Int32 { process.processIdentifier }
 
     /// The port from the child's `serving https://127.0.0.1:PORT` line.
-    func servingPort() async throws -> Int {
+    func servingPort() async throws -> Int { try await announcedPort(after: "serving https://127.0.0.1:") }
+
+    /// The port that follows `prefix` in the child's log, once it appears.
+    func announcedPort(after prefix: String) async throws -> Int {
         for _ in 0..<300 {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            if let range = text.range(of: "serving https://127.0.0.1:") {
+            if let range = text.range(of: prefix) {
                 let digits = text[range.upperBound...].prefix { $0.isNumber }
                 if let port = Int(digits) { return port }
             }

@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 
 /// Counters of a `poc-relay serve` child, read from its Prometheus endpoint
 /// (`--metrics-port`, plain HTTP on loopback).
@@ -33,14 +32,5 @@ struct RelayMetrics {
             values[String(name), default: 0] += value
         }
         return values
-    }
-
-    /// A TCP port free on 127.0.0.1 now (bound, read, released).
-    static func freePort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
-        let port = channel.localAddress?.port
-        try await channel.close()
-        guard let port else { throw BenchmarkError("no free port on 127.0.0.1") }
-        return port
     }
 }

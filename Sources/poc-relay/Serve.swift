@@ -107,7 +107,13 @@ struct Serve: AsyncParsableCommand {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
-        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+        return Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            onServerRunning: { channel in
+                // With --metrics-port 0 the system picks the port: say which.
+                let bound = channel.localAddress?.port ?? port
+                FileHandle.standardError.write(Data("poc-relay: metrics on http://127.0.0.1:\(bound)/metrics\n".utf8))
+            }, logger: logger)
     }
 }
 

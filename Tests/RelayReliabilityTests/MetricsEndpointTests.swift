@@ -1,6 +1,4 @@
 import Foundation
-import NIOCore
-import NIOPosix
 import RelayClient
 import RelayProtocol
 import RelayServer
@@ -30,11 +28,13 @@ struct MetricsEndpointTests {
             try #require(invite.status == 0, "\(invite.stderr)")
             tokens.append(try #require(invite.stdout.split(separator: "\n").last.map(String.init)))
         }
-        let metricsPort = try await Self.freePort()
         let (server, port) = try await RelayProcess.serve(
             dataDirectory: data, certificate: certificates.server.certificateChainPath, key: certificates.server.privateKeyPath,
-            extra: ["--metrics-port", "\(metricsPort)"])
+            extra: ["--metrics-port", "0"])
         defer { server.send(SIGKILL) }
+        let announced = await eventually(timeout: .seconds(30)) { RelayProcess.port(in: server.stderr, after: "metrics on http://127.0.0.1:") != nil }
+        try #require(announced, "no metrics port announced: \(server.stderr)")
+        let metricsPort = try #require(RelayProcess.port(in: server.stderr, after: "metrics on http://127.0.0.1:"))
         let api = try RelayAPIClient(
             baseURL: URL(string: "https://127.0.0.1:\(port)")!, trust: .caFile(certificates.caFile), requestTimeout: .seconds(20))
         let metrics = try RelayAPIClient(baseURL: URL(string: "http://127.0.0.1:\(metricsPort)")!, trust: .systemStore)
@@ -94,12 +94,5 @@ struct MetricsEndpointTests {
             if fields.count == 2, let value = Double(fields[1]) { values[String(fields[0])] = value }
         }
         return values
-    }
-
-    /// A TCP port free on 127.0.0.1 now (bound, read, released).
-    static func freePort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
-        defer { channel.close(promise: nil) }
-        return try #require(channel.localAddress?.port)
     }
 }

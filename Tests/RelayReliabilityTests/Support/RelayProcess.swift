@@ -74,9 +74,9 @@ final class RelayProcess: Sendable {
         throw ServeDidNotStart(stderr: server.stderr)
     }
 
-    /// The port of `poc-relay: serving https://127.0.0.1:PORT`.
-    static func port(in text: String) -> Int? {
-        guard let range = text.range(of: "serving https://127.0.0.1:") else { return nil }
+    /// The port of `poc-relay: serving https://127.0.0.1:PORT` (or of another announcement, after `prefix`).
+    static func port(in text: String, after prefix: String = "serving https://127.0.0.1:") -> Int? {
+        guard let range = text.range(of: prefix) else { return nil }
         let digits = text[range.upperBound...].prefix { $0.isNumber }
         return Int(digits)
     }
