@@ -125,7 +125,7 @@ func runFloorServer(certificatePath: String, keyPath: String, holdMilliseconds: 
         router: router, server: try .tls(.http1(), tlsConfiguration: tls),
         configuration: .init(address: .hostname("127.0.0.1", port: 0)),
         onServerRunning: { channel in
-            FileHandle.standardError.write(Data("serving https://127.0.0.1:\(channel.localAddress?.port ?? 0)\n".utf8))
+            FileHandle.standardError.write(Data("\(AnnouncedPort.serving)\(channel.localAddress?.port ?? 0)\n".utf8))
         })
     try await app.runService()
 }

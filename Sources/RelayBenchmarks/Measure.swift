@@ -13,8 +13,7 @@ func operationsPerSecond(seconds: Double, _ body: () throws -> Void) rethrows ->
         count += 1
         elapsed = clock.now - start
     } while elapsed < budget
-    let s = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    return Double(count) / s
+    return Double(count) / elapsed.seconds
 }
 
 /// Median, minimum and maximum of a sample.

@@ -56,7 +56,7 @@ struct MemoryBenchmark {
             log: directory.file("relay.log"))
         defer { child.stop() }
         let port = try await child.servingPort()
-        let metricsPort = try await child.announcedPort(after: "metrics on http://127.0.0.1:")
+        let metricsPort = try await child.announcedPort(after: AnnouncedPort.metrics)
         let pid = child.pid
 
         let key = try RelayKeyFile.load(from: (data as NSString).appendingPathComponent(RelayKeyFile.fileName))
@@ -201,16 +201,13 @@ final class ChildServer {
     var pid: Int32 { process.processIdentifier }
 
     /// The port from the child's `serving https://127.0.0.1:PORT` line.
-    func servingPort() async throws -> Int { try await announcedPort(after: "serving https://127.0.0.1:") }
+    func servingPort() async throws -> Int { try await announcedPort(after: AnnouncedPort.serving) }
 
     /// The port that follows `prefix` in the child's log, once it appears.
     func announcedPort(after prefix: String) async throws -> Int {
         for _ in 0..<300 {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            if let range = text.range(of: prefix) {
-                let digits = text[range.upperBound...].prefix { $0.isNumber }
-                if let port = Int(digits) { return port }
-            }
+            if let port = AnnouncedPort.find(in: text, after: prefix) { return port }
             guard process.isRunning else { throw BenchmarkError("\(process.arguments?.first ?? "child") exited: \(text)") }
             try await Task.sleep(for: .milliseconds(100))
         }

@@ -33,10 +33,11 @@ struct ServicePathBenchmark {
             var invitations: [Invitation] = []
             for index in 0..<32 { invitations.append(try await invite(relay, stateCode(500 + index), .technical)) }
             let pocs = try await enrol(invitations, clients: clients)
-            var senders: [(Caller, BenchPOC)] = []
+            var senders: [(caller: Caller, poc: BenchPOC, recipient: BenchPOC)] = []
             for index in 0..<16 {
                 let session = try await clients.activate(pocs[index]).session
-                senders.append((try await relay.service.authenticate(token: try await session.token()), pocs[16 + index]))
+                let caller = try await relay.service.authenticate(token: try await session.token())
+                senders.append((caller, pocs[index], pocs[16 + index]))
             }
             let callers = senders.count * options.concurrency
             var rates: [Double] = [], cpu: [Double] = []
@@ -44,9 +45,8 @@ struct ServicePathBenchmark {
             for _ in 0..<options.runs {
                 let perCaller = Int(expected * seconds * 1.5) / callers + 50
                 let work = try await withThrowingTaskGroup(of: [(Caller, [Envelope])].self) { group in
-                    for (caller, recipient) in senders {
+                    for (caller, sender, recipient) in senders {
                         group.addTask {
-                            let sender = pocs.first { $0.id == caller.pocID }!
                             let sealed = try sealMessages(from: sender, to: [recipient], count: perCaller * options.concurrency)
                             return (0..<options.concurrency).map { slice in
                                 (caller, Array(sealed[(slice * perCaller)..<((slice + 1) * perCaller)]))
@@ -77,8 +77,7 @@ struct ServicePathBenchmark {
                 }
                 let elapsed = clock.now - start
                 let used = ProcessCPU.ownSeconds() - cpuBefore
-                let elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                rates.append(Double(accepted) / elapsedSeconds)
+                rates.append(Double(accepted) / elapsed.seconds)
                 cpu.append(used * 1e6 / Double(max(1, accepted)))
                 expected = rates.last!
                 progress("  \(format(rates.last!)) msgs/s, CPU \(format(cpu.last!, 0)) µs/msg")

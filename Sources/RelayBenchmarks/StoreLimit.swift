@@ -66,7 +66,6 @@ struct StoreLimit {
         }
         let elapsed = clock.now - start
         let cpu = ProcessCPU.ownSeconds() - cpuBefore
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Run(envelopesPerSecond: Double(committed) / seconds, cpuMicrosecondsPerEnvelope: cpu * 1e6 / Double(committed))
+        return Run(envelopesPerSecond: Double(committed) / elapsed.seconds, cpuMicrosecondsPerEnvelope: cpu * 1e6 / Double(committed))
     }
 }

@@ -32,9 +32,9 @@ struct MetricsEndpointTests {
             dataDirectory: data, certificate: certificates.server.certificateChainPath, key: certificates.server.privateKeyPath,
             extra: ["--metrics-port", "0"])
         defer { server.send(SIGKILL) }
-        let announced = await eventually(timeout: .seconds(30)) { RelayProcess.port(in: server.stderr, after: "metrics on http://127.0.0.1:") != nil }
+        let announced = await eventually(timeout: .seconds(30)) { AnnouncedPort.find(in: server.stderr, after: AnnouncedPort.metrics) != nil }
         try #require(announced, "no metrics port announced: \(server.stderr)")
-        let metricsPort = try #require(RelayProcess.port(in: server.stderr, after: "metrics on http://127.0.0.1:"))
+        let metricsPort = try #require(AnnouncedPort.find(in: server.stderr, after: AnnouncedPort.metrics))
         let api = try RelayAPIClient(
             baseURL: URL(string: "https://127.0.0.1:\(port)")!, trust: .caFile(certificates.caFile), requestTimeout: .seconds(20))
         let metrics = try RelayAPIClient(baseURL: URL(string: "http://127.0.0.1:\(metricsPort)")!, trust: .systemStore)

@@ -66,19 +66,12 @@ final class RelayProcess: Sendable {
             ] + extra)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            if let port = Self.port(in: server.stderr) { return (server, port) }
+            if let port = AnnouncedPort.find(in: server.stderr, after: AnnouncedPort.serving) { return (server, port) }
             if !server.isRunning { break }
             try await Task.sleep(for: .milliseconds(25))
         }
         await server.kill9()
         throw ServeDidNotStart(stderr: server.stderr)
-    }
-
-    /// The port of `poc-relay: serving https://127.0.0.1:PORT` (or of another announcement, after `prefix`).
-    static func port(in text: String, after prefix: String = "serving https://127.0.0.1:") -> Int? {
-        guard let range = text.range(of: prefix) else { return nil }
-        let digits = text[range.upperBound...].prefix { $0.isNumber }
-        return Int(digits)
     }
 
     struct ServeDidNotStart: Error, CustomStringConvertible {
