@@ -24,8 +24,8 @@ struct RelayBenchmarkOptions {
     /// Growth and memory on or off.
     var growth = true
     var memory = true
-    /// `memory`: only the memory scenario (the others need minutes).
-    var only: String?
+    /// One scenario alone (the others need minutes), or all of them.
+    var only: RelayScenario?
 
     static let quick = RelayBenchmarkOptions(
         runs: 1, seconds: 3, latencySeconds: 3, concurrency: 4, growthLevels: [100, 1000], preloaded: 10_000)
@@ -41,19 +41,19 @@ struct RelayBenchmark {
             "runs": "\(options.runs)", "seconds": "\(options.seconds)", "latency_seconds": "\(options.latencySeconds)",
             "concurrency": "\(options.concurrency)",
         ]
-        if options.only == "memory" {
+        if options.only == .memory {
             report.memory = try await MemoryBenchmark(options: options).run()
             return report
         }
-        if options.only == "floor" {
+        if options.only == .floor {
             report.floor = try await FloorBenchmark(options: options).run()
             return report
         }
-        if options.only == "service" {
+        if options.only == .service {
             report.servicePath = try await ServicePathBenchmark(options: options).run()
             return report
         }
-        if options.only == "latency" {
+        if options.only == .latency {
             report.latency = try await latencyOnly()
             return report
         }
