@@ -53,7 +53,7 @@ let package = Package(
         // The relay's SQLite store (GRDB on the system libsqlite3).
         .target(
             name: "RelayStore",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["RelayProtocol", "Sodium", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // The relay's rules, independent of HTTP: used by RelayServer and poc-relay.
@@ -61,7 +61,6 @@ let package = Package(
             name: "RelayService",
             dependencies: [
                 "RelayProtocol", "RelayStore", "Sodium",
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -71,15 +70,14 @@ let package = Package(
         .target(
             name: "RelayServer",
             dependencies: [
-                "RelayService", "RelayProtocol", "RelayStore",
+                "RelayService", "RelayProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
@@ -111,7 +109,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -124,11 +121,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What both command lines print and parse alike: one-line errors, durations, tables, JSON.
+        .target(
+            name: "CommandLineSupport",
+            dependencies: ["RelayProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
         // The `poc` command line over PocKit.
         .target(
             name: "PocCLI",
             dependencies: [
-                "PocKit", "RelayClient", "RelayProtocol", "Sodium", "ProcessLaunch",
+                "CommandLineSupport", "PocKit", "RelayClient", "RelayProtocol", "Sodium", "ProcessLaunch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -146,11 +149,14 @@ let package = Package(
         .executableTarget(
             name: "poc-relay",
             dependencies: [
-                "RelayServer", "RelayService", "RelayStore", "RelayProtocol", "RelayClient", "Sodium",
+                "CommandLineSupport", "RelayServer", "RelayService", "RelayStore", "RelayProtocol", "RelayClient", "Sodium",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -181,6 +187,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], swiftSettings: swiftSettings),
+        .testTarget(name: "CommandLineSupportTests", dependencies: ["CommandLineSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RelayProtocolTests",
             dependencies: ["RelayProtocol", "Sodium"],
@@ -239,7 +246,19 @@ let package = Package(
         ),
         .testTarget(
             name: "RelayStoreTests",
-            dependencies: ["RelayStore"],
+            dependencies: ["RelayStore", "RelayProtocol", "Sodium", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // GroupCommit, InboxNotifier and CallerCache on their own, and the service's inbox over a real store.
+        .testTarget(
+            name: "RelayServiceTests",
+            dependencies: [
+                "RelayService", "RelayStore", "RelayProtocol", "RelayTestSupport", "Sodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],

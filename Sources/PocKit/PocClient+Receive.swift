@@ -124,8 +124,11 @@ extension PocClient {
             var check = ReceiptCheck.none
             if let signature = recipient.receiptSignature, let recorded {
                 let key = try? verificationKey(of: recipient.pocID, in: directory)
-                let bytes = DomainSeparation.statement(id: id, recipient: recipient.pocID, bodyDigest: recorded.bodyDigest)
-                check = key?.isValidSignature(signature.data, for: bytes) == true ? .verified : .invalid
+                let digest = Data(lowercaseHex: recorded.bodyDigest) ?? Data()
+                let valid = key.map {
+                    Receipt.isValid(signature.data, messageID: id, recipient: recipient.pocID, bodySHA256: digest, key: $0)
+                }
+                check = valid == true ? .verified : .invalid
                 if check == .verified {
                     try record.put(
                         .receipt, id: "\(id)/\(recipient.pocID)", at: recipient.receiptAt ?? .now(),
@@ -137,12 +140,5 @@ extension PocClient {
             deliveries.append(Delivery(recipient: recipient.pocID, fetchedAt: recipient.fetchedAt, receiptAt: recipient.receiptAt, receipt: check))
         }
         return (status, deliveries)
-    }
-}
-
-extension DomainSeparation {
-    /// The receipt statement from a body digest already in hex (the record keeps digests, not bodies).
-    static func statement(id: MessageID, recipient: POCID, bodyDigest: String) -> Data {
-        receipt + Data("\(id.rawValue)\n\(recipient.rawValue)\n\(bodyDigest)".utf8)
     }
 }

@@ -38,15 +38,15 @@ extension PocClient {
         let innerBytes: Data
         do { innerBytes = try inner.serialized() } catch { throw PocError("cannot encode the message") }
         let envelope: Envelope
+        var signed: Data
         do {
-            envelope = try Envelope.seal(
+            (envelope, signed) = try Envelope.sealKeepingSigned(
                 innerBytes: innerBytes, id: inner.id, from: me, to: inner.to, urgency: inner.urgency, exercise: inner.exercise,
                 signer: keys.identity, recipientKeys: boxKeys)
         } catch {
             throw PocError("cannot seal the message: \(error)")
         }
-        var signed = keys.identity.signature(for: DomainSeparation.message + innerBytes)
-        signed.append(innerBytes)
+        defer { SecretBytes.zero(&signed) }
         let now = Timestamp.now()
         let entry = RecordedMessage(
             direction: .sent, signed: signed, bodyDigest: SHA256.hash(envelope.body).lowercaseHex, acceptedAt: nil, recordedAt: now,

@@ -59,7 +59,9 @@ extension RelayService {
             try await store.consumeChallenge(challenge: request.challenge.data, pocID: pocID.rawValue, now: now)
         }
         let record = try await storeCall("poc") { try await store.poc(id: pocID.rawValue) }
-        guard consumed, let record, let caller = caller(of: record),
+        guard consumed, let record, record.isActive else { throw .unauthorized }
+        let caller = try caller(of: record)
+        guard
             AuthProof.isValid(
                 request.signature.data, relayID: relayID, pocID: pocID, challenge: request.challenge.data, key: caller.signingKey)
         else { throw .unauthorized }
@@ -80,7 +82,8 @@ extension RelayService {
         if let caller = callers.caller(session: hash, now: now) { return caller }
         let generation = callers.generation
         let session = try await storeCall("session lookup") { try await store.activeSession(tokenHash: hash, now: now) }
-        guard let session, let caller = caller(of: session.poc) else { throw .unauthorized }
+        guard let session, session.poc.isActive else { throw .unauthorized }
+        let caller = try caller(of: session.poc)
         callers.remember(session: hash, caller: caller, expiresAt: session.expiresAt, generation: generation)
         return caller
     }

@@ -8,7 +8,7 @@ extension RelayService {
     /// `GET /v1/directory`: every entry, signed over the active ones.
     public func directory() async throws(RelayFailure) -> Directory {
         let snapshot = try await storeCall("directory") { try await store.directorySnapshot() }
-        let lastPings = try await storeCall("last pings") { try await store.lastPings(now: now) }
+        let lastPings = try await storeCall("last pings") { try await store.lastPings() }
         var entries: [DirectoryEntry] = []
         for record in snapshot.entries { entries.append(try entry(of: record, lastPing: lastPings[record.id])) }
         entries.sort { $0.pocID < $1.pocID }

@@ -19,7 +19,7 @@ extension RelayService {
         let hash = Self.hash(token: token)
         let expires = Timestamp(now).adding(seconds: lifetime ?? configuration.inviteLifetime)
         try await storeCall("invite") {
-            try await store.createInvite(tokenHash: hash, state: state.rawValue, role: role.rawValue, expiresAt: expires.date, now: now)
+            try await store.createInvite(tokenHash: hash, state: state.rawValue, role: role, expiresAt: expires.date, now: now)
         }
         logger.info("invitation created", metadata: ["state": "\(state)", "role": "\(role)"])
         return (token, expires)

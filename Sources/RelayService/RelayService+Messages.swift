@@ -37,7 +37,7 @@ extension RelayService {
         let hash = envelope.digest
         let expires = Timestamp(now).adding(seconds: configuration.messageExpiry).date
         let stored = NewEnvelope(
-            id: envelope.id.rawValue, sender: caller.pocID.rawValue, urgency: envelope.urgency.rawValue, exercise: envelope.exercise,
+            id: envelope.id.rawValue, sender: caller.pocID.rawValue, urgency: envelope.urgency, exercise: envelope.exercise,
             commitment: envelope.commitment, body: envelope.body, envelopeHash: hash,
             wrappedKeys: Dictionary(uniqueKeysWithValues: envelope.keys.map { ($0.key.rawValue, $0.value) }), expiresAt: expires)
         let outcome = try await storeCall("submit") { try await batcher.submit(stored) }
@@ -86,19 +86,22 @@ extension RelayService {
             }
             let remaining = deadline - ContinuousClock.now
             if !items.isEmpty || remaining <= .zero || Task.isCancelled {
-                return Inbox(messages: items.compactMap(Self.inboxMessage))
+                var messages: [InboxMessage] = []
+                messages.reserveCapacity(items.count)
+                for item in items { messages.append(try readable("inbox") { try Self.inboxMessage(item) }) }
+                return Inbox(messages: messages)
             }
             await notifier.wait(for: me, after: seen, timeout: remaining)
         }
     }
 
-    static func inboxMessage(_ item: InboxItem) -> InboxMessage? {
-        guard let id = try? MessageID(item.id), let from = try? POCID(item.from), let urgency = Urgency(rawValue: item.urgency),
-            let to = try? POCID.list(item.to, field: "to")
-        else { return nil }
-        return InboxMessage(
-            id: id, from: from, to: to, urgency: urgency, exercise: item.exercise, acceptedAt: Timestamp(item.acceptedAt),
-            key: item.wrappedKey, commitment: item.commitment, body: item.body)
+    /// The wire form of a stored inbox item.
+    /// - Throws: ``WireError`` for a stored id of the wrong shape.
+    static func inboxMessage(_ item: InboxItem) throws -> InboxMessage {
+        InboxMessage(
+            id: try MessageID(item.id), from: try POCID(item.from), to: try POCID.list(item.to, field: "to"), urgency: item.urgency,
+            exercise: item.exercise, acceptedAt: Timestamp(item.acceptedAt), key: item.wrappedKey, commitment: item.commitment,
+            body: item.body)
     }
 
     /// `POST /v1/messages/{id}/receipt`: records the caller's signed receipt.
@@ -106,8 +109,8 @@ extension RelayService {
     public func receipt(messageID text: String, signature: Data, from caller: Caller) async throws(RelayFailure) {
         guard let id = try? MessageID(text) else { throw .notFound }
         let me = caller.pocID.rawValue
-        guard let body = try await storeCall("receipt body", { try await store.bodyForReceipt(messageID: id.rawValue, recipient: me) })
-        else {
+        let digest = try await storeCall("receipt digest") { try await store.bodyDigestForReceipt(messageID: id.rawValue, recipient: me) }
+        guard let digest else {
             // Already receipted (body may be gone): the same signature again is fine.
             let status = try await storeCall("status") { try await store.messageStatus(id: id.rawValue) }
             if let previous = status?.recipients.first(where: { $0.pocID == me })?.receiptSignature,
@@ -117,7 +120,7 @@ extension RelayService {
             }
             throw .notFound
         }
-        guard Receipt.isValid(signature, messageID: id, recipient: caller.pocID, body: body, key: caller.signingKey) else {
+        guard Receipt.isValid(signature, messageID: id, recipient: caller.pocID, bodySHA256: digest, key: caller.signingKey) else {
             throw .unprocessable(
                 "The receipt signature does not verify: sign \"POCRELAY-RCPT-V1\\n\" || id || \"\\n\" || your POC id || \"\\n\" || hex(SHA-256(body))."
             )
@@ -133,15 +136,14 @@ extension RelayService {
     public func status(messageID text: String, for caller: Caller) async throws(RelayFailure) -> MessageStatus {
         guard let id = try? MessageID(text) else { throw .notFound }
         let record = try await storeCall("status") { try await store.messageStatus(id: id.rawValue) }
-        guard let record, record.sender == caller.pocID.rawValue || caller.isCustodian,
-            let urgency = Urgency(rawValue: record.urgency)
-        else { throw .notFound }
-        let recipients = record.recipients.compactMap { delivery -> MessageStatus.Recipient? in
-            guard let poc = try? POCID(delivery.pocID) else { return nil }
-            return .init(
-                pocID: poc, fetchedAt: delivery.fetchedAt.map(Timestamp.init), receiptAt: delivery.receiptAt.map(Timestamp.init),
-                receiptSignature: delivery.receiptSignature)
+        guard let record, record.sender == caller.pocID.rawValue || caller.isCustodian else { throw .notFound }
+        var recipients: [MessageStatus.Recipient] = []
+        for delivery in record.recipients {
+            recipients.append(
+                .init(
+                    pocID: try readable("status recipient") { try POCID(delivery.pocID) }, fetchedAt: delivery.fetchedAt.map(Timestamp.init),
+                    receiptAt: delivery.receiptAt.map(Timestamp.init), receiptSignature: delivery.receiptSignature))
         }
-        return MessageStatus(id: id, acceptedAt: Timestamp(record.acceptedAt), urgency: urgency, recipients: recipients)
+        return MessageStatus(id: id, acceptedAt: Timestamp(record.acceptedAt), urgency: record.urgency, recipients: recipients)
     }
 }

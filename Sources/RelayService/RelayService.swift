@@ -30,6 +30,8 @@ public final class RelayService: Sendable {
     /// First-fetch marks of inbox reads, committed in groups.
     let fetchMarks: GroupCommit<FetchMark, Void>
     let clock: @Sendable () -> Date
+    /// Stored rows that could not be read (each also logged).
+    let unreadableRows = Counter(label: "relay_store_unreadable_rows_total")
 
     /// Creates the service.
     ///
@@ -82,15 +84,32 @@ public final class RelayService: Sendable {
     }
 
     /// Runs a store call, turning store failures into a 503 without internals.
+    /// A stored row this binary cannot read is logged and counted
+    /// (`relay_store_unreadable_rows_total`), never skipped.
     func storeCall<T>(_ what: String, _ body: () async throws -> T) async throws(RelayFailure) -> T {
         do {
             return try await body()
         } catch let failure as RelayFailure {
             throw failure
+        } catch let error as StoreError where error.code == .unreadableRow {
+            throw unreadable(what, error.reason)
         } catch {
             logger.error("store failure", metadata: ["operation": "\(what)", "error": "\(error)"])
             throw .unavailable
         }
+    }
+
+    /// Converts what the store holds into its protocol type; a value that does
+    /// not convert is an unreadable row: logged, counted, and a 503.
+    func readable<T>(_ what: String, _ make: () throws -> T) throws(RelayFailure) -> T {
+        do { return try make() } catch { throw unreadable(what, "\(error)") }
+    }
+
+    /// Logs and counts an unreadable stored row; the failure to throw.
+    func unreadable(_ what: String, _ reason: String) -> RelayFailure {
+        logger.error("unreadable stored row", metadata: ["operation": "\(what)", "reason": "\(reason)"])
+        unreadableRows.increment()
+        return .unavailable
     }
 
     /// Clears the caller cache when the store's directory version moved
@@ -119,40 +138,42 @@ public final class RelayService: Sendable {
         guard !missing.isEmpty else { return found }
         let generation = callers.generation
         let records = try await storeCall("pocs") { try await store.pocs(ids: missing) }
-        let read = records.values.compactMap(caller(of:))
+        var read: [Caller] = []
+        for record in records.values where record.isActive { read.append(try caller(of: record)) }
         callers.remember(pocs: read, generation: generation)
         for caller in read { found[caller.pocID.rawValue] = caller }
         return found
     }
 
     /// The wire entry of a stored POC.
-    func entry(of record: POCRecord, lastPing: LastPingRecord?) throws(RelayFailure) -> DirectoryEntry {
-        do {
+    func entry(of record: POCRecord, lastPing: PingRecord?) throws(RelayFailure) -> DirectoryEntry {
+        try readable("entry of \(record.id)") {
             let details = try WireJSON.decode(EntryDetails.self, from: Data(record.entryJSON.utf8))
             let certificate = KeyCertificate(
                 boxKey: try BoxPublicKey(rawRepresentation: record.boxKey),
                 createdAt: try Timestamp(parsing: record.keyCreatedAt),
                 signature: Base64Bytes(record.keySignature))
             return DirectoryEntry(
-                pocID: try POCID(record.id), state: try StateCode(record.state), role: Role(rawValue: record.role) ?? .technical,
+                pocID: try POCID(record.id), state: try StateCode(record.state), role: record.role,
                 details: details, signingKey: try SigningPublicKey(rawRepresentation: record.signingKey),
-                keyCertificate: certificate, status: record.isActive ? .active : .revoked,
+                keyCertificate: certificate, status: record.status,
                 updatedAt: Timestamp(record.updatedAt),
-                lastPing: lastPing.map {
-                    LastPing(status: PingStatus(rawValue: $0.status.rawValue) ?? .pending, at: Timestamp($0.answeredAt ?? $0.issuedAt))
+                lastPing: lastPing.map { ping in
+                    LastPing(
+                        status: PingStatus(deadline: ping.deadline, answeredAt: ping.answeredAt, now: now),
+                        at: Timestamp(ping.answeredAt ?? ping.issuedAt))
                 })
-        } catch {
-            logger.error("stored entry unreadable", metadata: ["poc_id": "\(record.id)"])
-            throw .unavailable
         }
     }
 
-    /// The caller view of a stored POC, if it is active.
-    func caller(of record: POCRecord) -> Caller? {
-        guard record.isActive, let id = try? POCID(record.id), let state = try? StateCode(record.state),
-            let role = Role(rawValue: record.role), let key = try? SigningPublicKey(rawRepresentation: record.signingKey)
-        else { return nil }
-        return Caller(pocID: id, state: state, role: role, signingKey: key)
+    /// The caller view of a stored active POC.
+    /// - Throws: 503 (logged and counted) when its id, state or key is unreadable.
+    func caller(of record: POCRecord) throws(RelayFailure) -> Caller {
+        try readable("caller \(record.id)") {
+            Caller(
+                pocID: try POCID(record.id), state: try StateCode(record.state), role: record.role,
+                signingKey: try SigningPublicKey(rawRepresentation: record.signingKey))
+        }
     }
 
     /// A fresh random token and its SHA-256 hash (what the store keeps).

@@ -1,4 +1,6 @@
 public import Foundation
+public import RelayProtocol
+import Sodium
 
 /// An envelope the server has checked and wants stored.
 public struct NewEnvelope: Sendable, Hashable {
@@ -6,15 +8,17 @@ public struct NewEnvelope: Sendable, Hashable {
     public var id: String
     /// The sender's POC id.
     public var sender: String
-    /// `flash`, `immediate`, `priority` or `routine`; the store derives the rank
-    /// from it (see ``RelayStore/urgencyRanks``).
-    public var urgency: String
+    /// The urgency; the inbox order follows its ``RelayProtocol/Urgency/rank``.
+    public var urgency: Urgency
     /// Whether this is simulation-exercise traffic.
     public var exercise: Bool
     /// The 32-byte key commitment.
     public var commitment: Data
     /// The ciphertext body.
     public var body: Data
+    /// SHA-256 of ``body``, kept so that a receipt (which signs it) is checked
+    /// without reading the ciphertext back.
+    public var bodySHA256: Data
     /// SHA-256 of the canonical envelope, computed by the server: two
     /// submissions with one id are the same envelope exactly when hashes match.
     public var envelopeHash: Data
@@ -28,16 +32,17 @@ public struct NewEnvelope: Sendable, Hashable {
     /// - Parameters:
     ///   - id: The message id.
     ///   - sender: The sender's POC id.
-    ///   - urgency: `flash`, `immediate`, `priority` or `routine`.
+    ///   - urgency: The urgency.
     ///   - exercise: Whether this is exercise traffic.
     ///   - commitment: The key commitment.
     ///   - body: The ciphertext body.
+    ///   - bodySHA256: SHA-256 of the body (computed here when nil).
     ///   - envelopeHash: SHA-256 of the canonical envelope.
     ///   - wrappedKeys: Recipient POC id to wrapped key; at least one.
     ///   - expiresAt: When the body expires.
     public init(
-        id: String, sender: String, urgency: String, exercise: Bool, commitment: Data, body: Data,
-        envelopeHash: Data, wrappedKeys: [String: Data], expiresAt: Date
+        id: String, sender: String, urgency: Urgency, exercise: Bool, commitment: Data, body: Data,
+        bodySHA256: Data? = nil, envelopeHash: Data, wrappedKeys: [String: Data], expiresAt: Date
     ) {
         self.id = id
         self.sender = sender
@@ -45,6 +50,7 @@ public struct NewEnvelope: Sendable, Hashable {
         self.exercise = exercise
         self.commitment = commitment
         self.body = body
+        self.bodySHA256 = bodySHA256 ?? SHA256.hash(body)
         self.envelopeHash = envelopeHash
         self.wrappedKeys = wrappedKeys
         self.expiresAt = expiresAt
@@ -59,7 +65,7 @@ public enum SubmitOutcome: Sendable, Hashable {
     case duplicate(acceptedAt: Date)
     /// Another envelope with this id was stored before (answer 409).
     case conflict
-    /// Refused: unknown urgency, no recipient, or a sender or recipient that
+    /// Refused: no recipient, or a sender or recipient that
     /// is not an active POC when the transaction runs (the server should have
     /// refused it first, unless a revocation came in between).
     case invalid
@@ -87,8 +93,8 @@ public struct InboxItem: Sendable, Hashable {
     public let from: String
     /// Every recipient of the message, sorted in byte order.
     public let to: [String]
-    /// The urgency name.
-    public let urgency: String
+    /// The urgency.
+    public let urgency: Urgency
     /// Whether this is exercise traffic.
     public let exercise: Bool
     /// When the relay accepted it.
@@ -131,8 +137,8 @@ public struct MessageStatusRecord: Sendable, Hashable {
     public let sender: String
     /// When the relay accepted it.
     public let acceptedAt: Date
-    /// The urgency name.
-    public let urgency: String
+    /// The urgency.
+    public let urgency: Urgency
     /// Whether this is exercise traffic.
     public let exercise: Bool
     /// When the body was deleted (all receipts in, or expired), if it was.

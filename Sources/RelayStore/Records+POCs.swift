@@ -1,5 +1,6 @@
 public import Foundation
 internal import GRDB
+public import RelayProtocol
 
 /// A point of contact as stored: its keys, status and opaque directory fields.
 public struct POCRecord: Sendable, Hashable {
@@ -7,10 +8,10 @@ public struct POCRecord: Sendable, Hashable {
     public let id: String
     /// ISO 3166-1 alpha-3 code of the POC's state (`UNO` for custodians).
     public let state: String
-    /// `diplomatic`, `technical` or `custodian`.
-    public let role: String
-    /// `active` or `revoked`.
-    public let status: String
+    /// Diplomatic, technical or custodian.
+    public let role: Role
+    /// Active or revoked.
+    public let status: EntryStatus
     /// The descriptive directory fields, as the JSON text the server gave; opaque to the store.
     public let entryJSON: String
     /// The Ed25519 public key (identity).
@@ -29,7 +30,7 @@ public struct POCRecord: Sendable, Hashable {
     public let revokedAt: Date?
 
     /// Whether ``status`` is `active`.
-    public var isActive: Bool { status == "active" }
+    public var isActive: Bool { status == .active }
 
     /// The columns ``init(row:)`` reads.
     static let columns = """
@@ -37,11 +38,13 @@ public struct POCRecord: Sendable, Hashable {
         key_created_at, key_signature, created_at, updated_at, revoked_at
         """
 
-    init(row: Row) {
+    /// Reads a row of ``columns``.
+    /// - Throws: ``StoreError/Code/unreadableRow`` for a role or status this binary does not know.
+    init(row: Row) throws {
         id = row["poc_id"]
         state = row["state"]
-        role = row["role"]
-        status = row["status"]
+        role = try row.value("role", as: Role.self)
+        status = try row.value("status", as: EntryStatus.self)
         entryJSON = row["entry_json"]
         signingKey = row["signing_key"]
         boxKey = row["box_key"]
@@ -49,13 +52,13 @@ public struct POCRecord: Sendable, Hashable {
         keySignature = row["key_signature"]
         createdAt = Date(unixSeconds: row["created_at"])
         updatedAt = Date(unixSeconds: row["updated_at"])
-        revokedAt = (row["revoked_at"] as Int64?).map(Date.init(unixSeconds:))
+        revokedAt = row.date("revoked_at")
     }
 
     /// Reads one POC inside a transaction.
     static func fetch(_ db: Database, id: String) throws -> POCRecord? {
         try Row.fetchOne(db, sql: "SELECT \(columns) FROM pocs WHERE poc_id = ?", arguments: [id])
-            .map(POCRecord.init(row:))
+            .map { try POCRecord(row: $0) }
     }
 
     /// Whether `id` is an active POC, inside a transaction (a cached statement:
@@ -120,8 +123,20 @@ public struct DirectorySnapshot: Sendable, Hashable {
 
 /// One change to a POC's keys, status or entry, kept for audit.
 public struct KeyEvent: Sendable, Hashable {
-    /// `enrol`, `rotate`, `revoke` or `update`.
-    public let kind: String
+    /// What changed.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// The POC enrolled with its first keys.
+        case enrol
+        /// It rotated its encryption key.
+        case rotate
+        /// It was revoked.
+        case revoke
+        /// Its descriptive fields changed.
+        case update
+    }
+
+    /// What changed.
+    public let kind: Kind
     /// The box key set by an `enrol` or `rotate`, nil for the other kinds.
     public let boxKey: Data?
     /// When it happened.

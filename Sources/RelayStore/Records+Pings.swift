@@ -1,4 +1,5 @@
 public import Foundation
+public import RelayProtocol
 
 /// One ping to issue within a campaign.
 public struct NewPing: Sendable, Hashable {
@@ -42,34 +43,6 @@ public struct PingRecord: Sendable, Hashable {
     public let answerSignature: Data?
 }
 
-/// A ping's state in the audit: `answered` (on time), `late` (answered after
-/// the deadline), `missed` (no answer, deadline passed) or `pending`.
-public enum PingState: String, Sendable, Hashable {
-    /// Not answered and the deadline has not passed (`now <= deadline`).
-    case pending
-    /// Answered at or before the deadline.
-    case answered
-    /// Answered after the deadline.
-    case late
-    /// Not answered and the deadline has passed.
-    case missed
-
-    /// The status of a ping from its deadline, answer time and the current time.
-    ///
-    /// - Parameters:
-    ///   - deadline: The ping's deadline.
-    ///   - answeredAt: When it was answered, if it was.
-    ///   - now: The current time.
-    public init(deadline: Date, answeredAt: Date?, now: Date) {
-        let deadline = deadline.unixSeconds
-        if let answeredAt {
-            self = answeredAt.unixSeconds <= deadline ? .answered : .late
-        } else {
-            self = now.unixSeconds <= deadline ? .pending : .missed
-        }
-    }
-}
-
 /// What became of a ping answer.
 public enum PingAnswerOutcome: Sendable, Hashable {
     /// Recorded now; `onTime` is false after the deadline.
@@ -80,22 +53,9 @@ public enum PingAnswerOutcome: Sendable, Hashable {
     case notFound
 }
 
-/// A POC's most recent ping, for the directory's `last_ping`.
-public struct LastPingRecord: Sendable, Hashable {
-    /// The campaign it belongs to.
-    public let campaignID: String
-    /// Its status now.
-    public let status: PingState
-    /// When it was issued.
-    public let issuedAt: Date
-    /// Its deadline.
-    public let deadline: Date
-    /// When it was answered, if it was.
-    public let answeredAt: Date?
-}
-
-/// One ping in the ping audit.
-public struct PingAuditEntry: Sendable, Hashable {
+/// One ping of a campaign, with its POC's state and role: the facts the ping
+/// audit judges (the service decides pending, answered, late or missed).
+public struct CampaignPing: Sendable, Hashable {
     /// The ping id.
     public let pingID: String
     /// The pinged POC's id.
@@ -103,15 +63,22 @@ public struct PingAuditEntry: Sendable, Hashable {
     /// The POC's state code.
     public let state: String
     /// The POC's role.
-    public let role: String
-    /// The ping's status now.
-    public let status: PingState
+    public let role: Role
     /// When it was answered, if it was.
     public let answeredAt: Date?
+
+    /// Creates a ping of a campaign.
+    public init(pingID: String, pocID: String, state: String, role: Role, answeredAt: Date?) {
+        self.pingID = pingID
+        self.pocID = pocID
+        self.state = state
+        self.role = role
+        self.answeredAt = answeredAt
+    }
 }
 
-/// One campaign in the ping audit.
-public struct CampaignAudit: Sendable, Hashable {
+/// A stored campaign with every ping it issued.
+public struct CampaignRecord: Sendable, Hashable {
     /// The campaign id.
     public let campaignID: String
     /// When its pings were issued.
@@ -119,21 +86,13 @@ public struct CampaignAudit: Sendable, Hashable {
     /// Their deadline.
     public let deadline: Date
     /// Its pings, sorted by POC id.
-    public let pings: [PingAuditEntry]
-}
+    public let pings: [CampaignPing]
 
-/// A state to follow up with its authorities: its POCs that missed the latest campaign.
-public struct FollowUpRecord: Sendable, Hashable {
-    /// The state code.
-    public let state: String
-    /// Its POCs whose ping in the latest campaign is missed, sorted.
-    public let pocIDs: [String]
-}
-
-/// The liveness-ping audit (PROTOCOL.md section 7).
-public struct PingAuditRecord: Sendable, Hashable {
-    /// Every campaign, newest first.
-    public let campaigns: [CampaignAudit]
-    /// The states with a missed ping in the latest campaign, sorted by code.
-    public let followUp: [FollowUpRecord]
+    /// Creates a campaign.
+    public init(campaignID: String, issuedAt: Date, deadline: Date, pings: [CampaignPing]) {
+        self.campaignID = campaignID
+        self.issuedAt = issuedAt
+        self.deadline = deadline
+        self.pings = pings
+    }
 }

@@ -1,23 +1,21 @@
 public import Foundation
 internal import GRDB
+public import RelayProtocol
 
 extension RelayStore {
-    /// The roles a POC may have.
-    static let roles: Set<String> = ["diplomatic", "technical", "custodian"]
-
     /// Records an invite that lets one POC of a state and role enrol.
     ///
     /// - Parameters:
     ///   - tokenHash: The hash of the invite token (the store never sees the token).
     ///   - state: ISO 3166-1 alpha-3 code, three uppercase letters (`UNO` for custodians).
-    ///   - role: `diplomatic`, `technical` or `custodian`.
+    ///   - role: The role of the POC that will enrol.
     ///   - expiresAt: The first second at which the invite no longer works.
     ///   - now: The current time.
     /// - Throws: ``StoreError`` with code ``StoreError/Code/invalidArgument`` for a
-    ///   malformed state or unknown role, ``StoreError/Code/duplicate`` if the
+    ///   malformed state, ``StoreError/Code/duplicate`` if the
     ///   hash is already recorded, or on a database failure.
-    public func createInvite(tokenHash: Data, state: String, role: String, expiresAt: Date, now: Date) async throws {
-        try Self.validate(state: state, role: role)
+    public func createInvite(tokenHash: Data, state: String, role: Role, expiresAt: Date, now: Date) async throws {
+        try Self.validate(state: state)
         try await write { db in
             let exists =
                 try Bool.fetchOne(
@@ -27,7 +25,7 @@ extension RelayStore {
             }
             try db.execute(
                 sql: "INSERT INTO invites (token_hash, state, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [tokenHash, state, role, now.unixSeconds, expiresAt.unixSeconds])
+                arguments: [tokenHash, state, role.rawValue, now.unixSeconds, expiresAt.unixSeconds])
         }
     }
 
@@ -60,7 +58,7 @@ extension RelayStore {
                 throw StoreError(.inviteInvalid, reason: "the invite is unknown, used or expired")
             }
             let state: String = invite["state"]
-            let role: String = invite["role"]
+            let role = try invite.value("role", as: Role.self)
             let keyTaken =
                 try Bool.fetchOne(
                     db, sql: "SELECT EXISTS (SELECT 1 FROM pocs WHERE signing_key = ?)",
@@ -78,13 +76,13 @@ extension RelayStore {
                     VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    id, state, role, newPOC.entryJSON, newPOC.signingKey, newPOC.boxKey,
+                    id, state, role.rawValue, newPOC.entryJSON, newPOC.signingKey, newPOC.boxKey,
                     newPOC.keyCreatedAt, newPOC.keySignature, t, t,
                 ])
             try db.execute(
                 sql: "UPDATE invites SET used_at = ?, used_by = ? WHERE token_hash = ?",
                 arguments: [t, id, tokenHash])
-            try Self.logKeyEvent(db, pocID: id, kind: "enrol", boxKey: newPOC.boxKey, at: t)
+            try Self.logKeyEvent(db, pocID: id, kind: .enrol, boxKey: newPOC.boxKey, at: t)
             try Self.bumpDirectoryVersion(db)
             guard let poc = try POCRecord.fetch(db, id: id) else {
                 throw StoreError(.corrupt, reason: "the new POC vanished")
@@ -116,42 +114,43 @@ extension RelayStore {
         }
     }
 
-    /// Throws `invalidArgument` unless `state` is three uppercase ASCII letters
-    /// and `role` a known role.
-    static func validate(state: String, role: String) throws {
+    /// Throws `invalidArgument` unless `state` is three uppercase ASCII letters.
+    static func validate(state: String) throws {
         let isCode = state.utf8.count == 3 && state.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
         guard isCode else {
             throw StoreError(.invalidArgument, reason: "a state code is three uppercase letters (ISO 3166-1 alpha-3)")
         }
-        guard roles.contains(role) else {
-            throw StoreError(.invalidArgument, reason: "a role is diplomatic, technical or custodian")
-        }
     }
 
     /// The next free id for a state and role (inside the caller's transaction).
-    static func nextPOCID(_ db: Database, state: String, role: String) throws -> String {
+    /// - Throws: ``StoreError/Code/unreadableRow`` for a stored id of that
+    ///   state and role that is not `PREFIX-n` (it would make the next id a guess).
+    static func nextPOCID(_ db: Database, state: String, role: Role) throws -> String {
         let prefix: String
         let existing: [String]
-        if role == "custodian" {
+        switch role {
+        case .custodian:
             prefix = "CUSTODIAN-"
             existing = try String.fetchAll(db, sql: "SELECT poc_id FROM pocs WHERE role = 'custodian'")
-        } else {
-            prefix = "\(state)-\(role == "technical" ? "TEC" : "DIP")-"
+        case .technical, .diplomatic:
+            prefix = "\(state)-\(role == .technical ? "TEC" : "DIP")-"
             existing = try String.fetchAll(
-                db, sql: "SELECT poc_id FROM pocs WHERE state = ? AND role = ?", arguments: [state, role])
+                db, sql: "SELECT poc_id FROM pocs WHERE state = ? AND role = ?", arguments: [state, role.rawValue])
         }
-        let highest =
-            existing.compactMap { id -> Int? in
-                guard id.hasPrefix(prefix) else { return nil }
-                return Int(id.dropFirst(prefix.count))
-            }.max() ?? 0
+        var highest = 0
+        for id in existing {
+            guard id.hasPrefix(prefix), let number = Int(id.dropFirst(prefix.count)) else {
+                throw StoreError(.unreadableRow, reason: "a POC id of this state and role is not \(prefix)n")
+            }
+            highest = max(highest, number)
+        }
         return "\(prefix)\(highest + 1)"
     }
 
     /// Appends a key event (inside the caller's transaction).
-    static func logKeyEvent(_ db: Database, pocID: String, kind: String, boxKey: Data?, at: Int64) throws {
+    static func logKeyEvent(_ db: Database, pocID: String, kind: KeyEvent.Kind, boxKey: Data?, at: Int64) throws {
         try db.execute(
             sql: "INSERT INTO key_events (poc_id, kind, box_key, at) VALUES (?, ?, ?, ?)",
-            arguments: [pocID, kind, boxKey, at])
+            arguments: [pocID, kind.rawValue, boxKey, at])
     }
 }

@@ -1,10 +1,8 @@
 public import Foundation
 internal import GRDB
+import RelayProtocol
 
 extension RelayStore {
-    /// The inbox order of each urgency: lower is more urgent.
-    public static let urgencyRanks: [String: Int] = ["flash": 0, "immediate": 1, "priority": 2, "routine": 3]
-
     /// Stores one envelope in its own transaction. When this returns
     /// `.accepted`, the envelope is committed with `synchronous = FULL`.
     ///
@@ -42,9 +40,8 @@ extension RelayStore {
             return storedHash == envelope.envelopeHash
                 ? .duplicate(acceptedAt: Date(unixSeconds: row["accepted_at"])) : .conflict
         }
-        guard let rank = urgencyRanks[envelope.urgency], !envelope.wrappedKeys.isEmpty else {
-            return .invalid
-        }
+        guard !envelope.wrappedKeys.isEmpty else { return .invalid }
+        let rank = envelope.urgency.rank
         // The server checked the sender and recipients before, possibly from its
         // cache: a revocation committed since (by another process) is seen here,
         // under the write lock, so no message is stored for a revoked POC.
@@ -56,12 +53,12 @@ extension RelayStore {
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO envelopes (id, sender, urgency, urgency_rank, exercise, commitment, body,
-                            body_size, envelope_hash, accepted_at, expires_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            body_size, body_sha256, envelope_hash, accepted_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """
                 ).execute(arguments: [
-                    envelope.id, envelope.sender, envelope.urgency, rank, envelope.exercise,
-                    envelope.commitment, envelope.body, envelope.body.count, envelope.envelopeHash,
+                    envelope.id, envelope.sender, envelope.urgency.rawValue, rank, envelope.exercise,
+                    envelope.commitment, envelope.body, envelope.body.count, envelope.bodySHA256, envelope.envelopeHash,
                     t, envelope.expiresAt.unixSeconds,
                 ])
                 for (recipient, key) in envelope.wrappedKeys {
@@ -80,29 +77,11 @@ extension RelayStore {
         return .accepted(acceptedAt: Date(unixSeconds: t))
     }
 
-    /// The recipient's waiting messages: no receipt yet and body still on the
-    /// relay; most urgent first, then oldest first, then by id. Marks each
-    /// returned delivery as fetched (the first fetch time is kept).
-    ///
-    /// ``waitingMessages(recipient:limit:)`` and ``markFetched(_:now:)`` do
-    /// the same in two steps, so that marks of many inboxes can share one commit.
-    ///
-    /// - Parameters:
-    ///   - recipient: The caller's POC id.
-    ///   - limit: At most this many messages.
-    ///   - now: The fetch time recorded on first fetch.
-    /// - Throws: ``StoreError`` on a database failure.
-    public func inbox(recipient: String, limit: Int, now: Date) async throws -> [InboxItem] {
-        let waiting = try await waitingMessages(recipient: recipient, limit: limit)
-        if !waiting.unfetched.isEmpty {
-            try await markFetched([FetchMark(recipient: recipient, messageIDs: waiting.unfetched)], now: now)
-        }
-        return waiting.items
-    }
-
-    /// The recipient's waiting messages, in inbox order, read without a write
-    /// transaction: a long poll never queues behind the writer or waits for a
-    /// disk sync to learn that nothing is there.
+    /// The recipient's waiting messages (no receipt yet and body still on the
+    /// relay; most urgent first, then oldest first, then in submission order),
+    /// read without a write transaction: a long poll never queues behind the
+    /// writer or waits for a disk sync to learn that nothing is there. Record
+    /// the first fetch of the `unfetched` ones with ``markFetched(_:now:)``.
     ///
     /// - Parameters:
     ///   - recipient: The caller's POC id.
@@ -143,7 +122,7 @@ extension RelayStore {
             if fetchedAt == nil { unfetched.append(id) }
             return InboxItem(
                 id: id, from: row["sender"], to: try Self.recipients(db, messageID: id),
-                urgency: row["urgency"], exercise: row["exercise"],
+                urgency: try row.value("urgency", as: Urgency.self), exercise: row["exercise"],
                 acceptedAt: Date(unixSeconds: row["accepted_at"]), wrappedKey: row["wrapped_key"],
                 commitment: row["commitment"], body: row["body"])
         }

@@ -88,7 +88,7 @@ extension RelayStore {
             try db.cachedStatement(sql: "UPDATE pocs SET entry_json = ?, updated_at = ? WHERE poc_id = ? AND status = 'active'").execute(arguments: [
                 entryJSON, t, pocID,
             ])
-            return try Self.finishEntryChange(db, pocID: pocID, kind: "update", boxKey: nil, at: t)
+            return try Self.finishEntryChange(db, pocID: pocID, kind: .update, boxKey: nil, at: t)
         }
     }
 
@@ -116,7 +116,7 @@ extension RelayStore {
                     WHERE poc_id = ? AND status = 'active'
                     """
             ).execute(arguments: [boxKey, keyCreatedAt, keySignature, t, pocID])
-            return try Self.finishEntryChange(db, pocID: pocID, kind: "rotate", boxKey: boxKey, at: t)
+            return try Self.finishEntryChange(db, pocID: pocID, kind: .rotate, boxKey: boxKey, at: t)
         }
     }
 
@@ -147,7 +147,7 @@ extension RelayStore {
                 }
                 return poc
             }
-            let poc = try Self.finishEntryChange(db, pocID: pocID, kind: "revoke", boxKey: nil, at: t)
+            let poc = try Self.finishEntryChange(db, pocID: pocID, kind: .revoke, boxKey: nil, at: t)
             try db.cachedStatement(sql: "DELETE FROM sessions WHERE poc_id = ?").execute(arguments: [pocID])
             return poc
         }
@@ -163,7 +163,7 @@ extension RelayStore {
             try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT kind, box_key, at FROM key_events WHERE poc_id = ? ORDER BY id"),
                 arguments: [pocID]
-            ).map { KeyEvent(kind: $0["kind"], boxKey: $0["box_key"], at: Date(unixSeconds: $0["at"])) }
+            ).map { KeyEvent(kind: try $0.value("kind", as: KeyEvent.Kind.self), boxKey: $0["box_key"], at: Date(unixSeconds: $0["at"])) }
         }
     }
 
@@ -181,7 +181,7 @@ extension RelayStore {
     /// After an UPDATE of one active POC: throws notFound if it changed no
     /// row, else logs the key event, bumps the version and returns the POC.
     private static func finishEntryChange(
-        _ db: Database, pocID: String, kind: String, boxKey: Data?, at t: Int64
+        _ db: Database, pocID: String, kind: KeyEvent.Kind, boxKey: Data?, at t: Int64
     ) throws -> POCRecord {
         guard db.changesCount == 1 else {
             throw StoreError(.notFound, reason: "no active POC has this id")

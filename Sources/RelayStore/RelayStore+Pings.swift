@@ -67,7 +67,7 @@ extension RelayStore {
                     SELECT \(POCRecord.columns) FROM pocs
                     WHERE status = 'active' AND role IN ('diplomatic', 'technical') ORDER BY poc_id
                     """
-            ).map(POCRecord.init(row:))
+            ).map { try POCRecord(row: $0) }
         }
     }
 
@@ -138,23 +138,17 @@ extension RelayStore {
         }
     }
 
-    /// Each POC's most recent ping (by issue time), for the directory's `last_ping`.
+    /// Each POC's most recent ping (by issue time, then campaign id), for the
+    /// directory's `last_ping`.
     ///
-    /// - Parameters:
-    ///   - now: The current time, for the status.
     /// - Returns: POC id to its last ping; a POC never pinged is absent.
     /// - Throws: ``StoreError`` on a database failure.
-    public func lastPings(now: Date) async throws -> [String: LastPingRecord] {
+    public func lastPings() async throws -> [String: PingRecord] {
         try await read { db in
-            var result: [String: LastPingRecord] = [:]
+            var result: [String: PingRecord] = [:]
             let rows = try Row.fetchAll(
                 db, sql: "SELECT \(Self.pingColumns) FROM pings ORDER BY issued_at, campaign_id")
-            for ping in rows.map(Self.pingRecord(row:)) {
-                result[ping.pocID] = LastPingRecord(
-                    campaignID: ping.campaignID,
-                    status: PingState(deadline: ping.deadline, answeredAt: ping.answeredAt, now: now),
-                    issuedAt: ping.issuedAt, deadline: ping.deadline, answeredAt: ping.answeredAt)
-            }
+            for ping in rows.map(Self.pingRecord(row:)) { result[ping.pocID] = ping }
             return result
         }
     }
@@ -167,7 +161,7 @@ extension RelayStore {
             pingID: row["ping_id"], campaignID: row["campaign_id"], pocID: row["poc_id"],
             issuedAt: Date(unixSeconds: row["issued_at"]), deadline: Date(unixSeconds: row["deadline"]),
             challenge: row["challenge"],
-            answeredAt: (row["answered_at"] as Int64?).map(Date.init(unixSeconds:)),
+            answeredAt: row.date("answered_at"),
             answerSignature: row["answer_signature"])
     }
 }

@@ -1,25 +1,28 @@
 public import Foundation
 internal import GRDB
+import RelayProtocol
 
 extension RelayStore {
-    /// The body a receipt signature covers, so the server can check
-    /// `SHA-256(body)` in the signature before calling ``recordReceipt(messageID:recipient:signature:now:)``.
+    /// The SHA-256 of the body a receipt signature covers, stored at
+    /// submission, so the server checks the signature before calling
+    /// ``recordReceipt(messageID:recipient:signature:now:)`` without reading
+    /// the ciphertext back.
     ///
     /// - Parameters:
     ///   - messageID: The message id.
     ///   - recipient: The caller's POC id.
-    /// - Returns: The body, or nil if the message is unknown, the caller is not
-    ///   a recipient, or the body is deleted (all receipts in, or expired).
+    /// - Returns: The digest, or nil if the message is unknown, the caller is
+    ///   not a recipient, or the body is deleted (all receipts in, or expired).
     ///   For a repeated receipt after deletion, compare with
     ///   ``messageStatus(id:)``'s stored signature instead.
     /// - Throws: ``StoreError`` on a database failure.
-    public func bodyForReceipt(messageID: String, recipient: String) async throws -> Data? {
+    public func bodyDigestForReceipt(messageID: String, recipient: String) async throws -> Data? {
         try await read { db in
             try Data.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT e.body FROM envelopes e JOIN deliveries d ON d.message_id = e.id
-                        WHERE e.id = ? AND d.recipient = ?
+                        SELECT e.body_sha256 FROM envelopes e JOIN deliveries d ON d.message_id = e.id
+                        WHERE e.id = ? AND d.recipient = ? AND e.body IS NOT NULL
                         """),
                 arguments: [messageID, recipient])
         }
@@ -104,7 +107,7 @@ extension RelayStore {
             }
             return MessageStatusRecord(
                 id: id, sender: row["sender"], acceptedAt: Date(unixSeconds: row["accepted_at"]),
-                urgency: row["urgency"], exercise: row["exercise"],
+                urgency: try row.value("urgency", as: Urgency.self), exercise: row["exercise"],
                 bodyDeletedAt: (row["body_deleted_at"] as Int64?).map(Date.init(unixSeconds:)),
                 recipients: recipients)
         }

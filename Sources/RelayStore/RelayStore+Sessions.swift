@@ -55,7 +55,7 @@ extension RelayStore {
                         WHERE poc_id = session_poc AND status = 'active'
                         """),
                 arguments: [tokenHash, now.unixSeconds]
-            ).map { row in (POCRecord(row: row), Date(unixSeconds: row["session_expires_at"])) }
+            ).map { row in (try POCRecord(row: row), Date(unixSeconds: row["session_expires_at"])) }
         }
     }
 

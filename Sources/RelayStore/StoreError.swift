@@ -15,6 +15,7 @@ public struct StoreError: Error, Hashable, CustomStringConvertible {
             case invalidArgument
             case storeNewerThanBinary
             case corrupt
+            case unreadableRow
             case database
         }
 
@@ -36,6 +37,11 @@ public struct StoreError: Error, Hashable, CustomStringConvertible {
         public static let storeNewerThanBinary = Code(.storeNewerThanBinary)
         /// The file is not an SQLite database, or it is damaged.
         public static let corrupt = Code(.corrupt)
+        /// A stored row holds a value this binary cannot read (an urgency,
+        /// role or status outside its set): never dropped in silence, it fails
+        /// the read that met it, so the operator sees it (logged and counted
+        /// by the service).
+        public static let unreadableRow = Code(.unreadableRow)
         /// Any other SQLite failure (I/O error, disk full, busy past the timeout...).
         public static let database = Code(.database)
 

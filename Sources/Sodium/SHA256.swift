@@ -77,4 +77,26 @@ extension Data {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// The bytes of lowercase hexadecimal text (as ``lowercaseHex`` writes
+    /// it), or nil for anything else: odd length, uppercase or other characters.
+    public init?(lowercaseHex text: String) {
+        let utf8 = Array(text.utf8)
+        guard utf8.count.isMultiple(of: 2) else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+            default: nil
+            }
+        }
+        var bytes = Data(capacity: utf8.count / 2)
+        var index = 0
+        while index < utf8.count {
+            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        self = bytes
+    }
 }

@@ -1,80 +1,74 @@
 import Foundation
+import GRDB
+import RelayProtocol
 import Testing
 
 @testable import RelayStore
 
-@Suite("Delivery audit")
+@Suite("Audit facts and unreadable rows")
 struct AuditTests {
-    @Test("figures on a known scenario")
-    func knownScenario() async throws {
+    @Test("delivery facts: one per recipient, by acceptance time, id and recipient, with receipts")
+    func deliveryFacts() async throws {
         try await withStore { store, _ in
-            let a = try await enrol(store, state: "FRA", role: "technical").id
-            let b = try await enrol(store, state: "DEU", role: "technical").id
-            let c = try await enrol(store, state: "KOR", role: "technical").id
-            let windows = ["flash": 100, "immediate": 3600, "priority": 86_400, "routine": 1000]
-            let now = t0.addingTimeInterval(10_000)
+            let a = try await enrol(store, state: "FRA", role: .technical).id
+            let b = try await enrol(store, state: "DEU", role: .technical).id
+            let c = try await enrol(store, state: "KOR", role: .technical).id
+            _ = try await store.submit(envelope: envelope(id: "m2", from: a, to: [c, b], urgency: .flash), now: t0.addingTimeInterval(5))
+            _ = try await store.submit(
+                envelope: envelope(id: "m1", from: a, to: [b], urgency: .routine, exercise: true), now: t0.addingTimeInterval(5))
+            _ = try await store.submit(envelope: envelope(id: "m0", from: b, to: [a], urgency: .priority), now: t0)
+            _ = try await store.recordReceipt(messageID: "m2", recipient: c, signature: randomBytes(64), now: t0.addingTimeInterval(9))
 
-            func send(_ id: String, _ urgency: String, exercise: Bool = false, to: [String], at offset: TimeInterval) async throws {
-                let outcome = try await store.submit(
-                    envelope: envelope(id: id, from: a, to: to, urgency: urgency, exercise: exercise),
-                    now: t0.addingTimeInterval(offset))
-                #expect(outcome == .accepted(acceptedAt: t0.addingTimeInterval(offset)))
-            }
-            func receipt(_ id: String, by recipient: String, at offset: TimeInterval) async throws {
-                let outcome = try await store.recordReceipt(
-                    messageID: id, recipient: recipient, signature: randomBytes(64), now: t0.addingTimeInterval(offset))
-                #expect(outcome == .recorded)
-            }
-            try await send("f1", "flash", to: [b, c], at: 0)
-            try await receipt("f1", by: b, at: 50)  // 50 s
-            try await receipt("f1", by: c, at: 150)  // 150 s: late
-            try await send("f2", "flash", to: [b], at: 10)
-            try await receipt("f2", by: b, at: 40)  // 30 s
-            try await send("f3", "flash", to: [c, b], at: 20)
-            try await receipt("f3", by: b, at: 25)  // 5 s; c never answers: late, undelivered
-            try await send("r1", "routine", to: [b], at: 0)
-            try await receipt("r1", by: b, at: 500)  // 500 s
-            try await send("r2", "routine", to: [c], at: 9500)  // 500 s old, window 1000: not late yet
-            try await send("fx", "flash", exercise: true, to: [b], at: 0)
-            try await receipt("fx", by: b, at: 200)  // 200 s: late, counted apart
-
-            let audit = try await store.deliveryAudit(now: now, windows: windows)
+            let facts = try await store.deliveryFacts()
+            #expect(facts.map(\.messageID) == ["m0", "m1", "m2", "m2"])
+            #expect(facts.map(\.recipient) == [a, b, b, c])
+            #expect(facts.map(\.urgency) == [.priority, .routine, .flash, .flash])
+            #expect(facts.map(\.exercise) == [false, true, false, false])
+            #expect(facts.map(\.receiptAt) == [nil, nil, nil, t0.addingTimeInterval(9)])
             #expect(
-                audit.byUrgency == [
-                    UrgencyAudit(
-                        urgency: "flash", exercise: false, accepted: 3, deliveries: 5, receipted: 4,
-                        medianReceiptSeconds: 30, p95ReceiptSeconds: 150, late: 2),
-                    UrgencyAudit(
-                        urgency: "flash", exercise: true, accepted: 1, deliveries: 1, receipted: 1,
-                        medianReceiptSeconds: 200, p95ReceiptSeconds: 200, late: 1),
-                    UrgencyAudit(
-                        urgency: "routine", exercise: false, accepted: 2, deliveries: 2, receipted: 1,
-                        medianReceiptSeconds: 500, p95ReceiptSeconds: 500, late: 0),
-                ])
-            #expect(
-                audit.undelivered == [
-                    UndeliveredMessage(
-                        id: "f3", from: a, to: [b, c].sorted(), pending: [c], urgency: "flash", exercise: false,
-                        acceptedAt: t0.addingTimeInterval(20))
-                ])
-
-            // 600 s later r2 is past its window too.
-            let later = try await store.deliveryAudit(now: now.addingTimeInterval(600), windows: windows)
-            #expect(later.byUrgency.last?.late == 1)
-            #expect(later.undelivered.map(\.id) == ["f3", "r2"])
-            // An urgency without a window is never late.
-            let noWindows = try await store.deliveryAudit(now: now, windows: [:])
-            #expect(noWindows.byUrgency.map(\.late) == [0, 0, 0] && noWindows.undelivered.isEmpty)
+                facts[2]
+                    == DeliveryFact(
+                        messageID: "m2", sender: a, urgency: .flash, exercise: false, acceptedAt: t0.addingTimeInterval(5), recipient: b,
+                        receiptAt: nil))
         }
     }
 
-    @Test("an empty store has no figures")
+    @Test("an empty store has no facts")
     func empty() async throws {
         try await withStore { store, _ in
-            let audit = try await store.deliveryAudit(now: t0, windows: ["flash": 900])
-            #expect(audit.byUrgency.isEmpty && audit.undelivered.isEmpty)
-            let pings = try await store.pingAudit(now: t0)
-            #expect(pings.campaigns.isEmpty && pings.followUp.isEmpty)
+            let facts = try await store.deliveryFacts()
+            let campaigns = try await store.campaigns()
+            #expect(facts.isEmpty && campaigns.isEmpty)
+        }
+    }
+
+    @Test("a stored value outside its set fails the read with unreadableRow, never a silent default")
+    func unreadableRow() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try RelayStore(path: storePath(in: directory))
+            let poc = try await enrol(store, state: "FRA", role: .technical)
+            _ = try await store.submit(envelope: envelope(id: "m1", from: poc.id, to: [poc.id], urgency: .flash), now: t0)
+            try store.close()
+            // What a newer binary, or a damaged file, might hold: written past the
+            // schema's own checks, as nothing in this binary could write it.
+            let queue = try DatabaseQueue(path: storePath(in: directory))
+            try await queue.write { db in
+                try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+                try db.execute(sql: "UPDATE pocs SET role = 'observer' WHERE poc_id = ?", arguments: [poc.id])
+                try db.execute(sql: "UPDATE envelopes SET urgency = 'urgent' WHERE id = 'm1'")
+            }
+            try queue.close()
+            let reopened = try RelayStore(path: storePath(in: directory))
+            defer { try? reopened.close() }
+            let pocs = await #expect(throws: StoreError.self) { try await reopened.allPOCs() }
+            #expect(pocs?.code == .unreadableRow)
+            let lookup = await #expect(throws: StoreError.self) { try await reopened.poc(id: poc.id) }
+            #expect(lookup?.code == .unreadableRow)
+            let facts = await #expect(throws: StoreError.self) { try await reopened.deliveryFacts() }
+            #expect(facts?.code == .unreadableRow)
+            let status = await #expect(throws: StoreError.self) { try await reopened.messageStatus(id: "m1") }
+            #expect(status?.code == .unreadableRow)
+            #expect(status?.reason.contains("urgency") == true)
         }
     }
 }

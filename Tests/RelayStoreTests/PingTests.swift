@@ -1,4 +1,5 @@
 import Foundation
+import RelayProtocol
 import Testing
 
 @testable import RelayStore
@@ -16,12 +17,12 @@ struct PingTests {
         return pocs
     }
 
-    @Test("ping lifecycle: answered, late, missed, pending, and follow-up from the latest campaign")
+    @Test("ping lifecycle: issue, answer once, late answers kept; campaigns and last pings as facts")
     func lifecycle() async throws {
         try await withStore { store, _ in
             for (state, role) in [
-                ("FRA", "technical"), ("FRA", "diplomatic"), ("DEU", "technical"), ("DEU", "diplomatic"),
-                ("UNO", "custodian"), ("ITA", "technical"),
+                ("FRA", Role.technical), ("FRA", .diplomatic), ("DEU", .technical), ("DEU", .diplomatic),
+                ("UNO", .custodian), ("ITA", .technical),
             ] {
                 try await enrol(store, state: state, role: role)
             }
@@ -51,9 +52,8 @@ struct PingTests {
             #expect(try await store.pendingPings(pocID: "FRA-TEC-1").isEmpty)
             #expect(try await store.ping(id: "c1-FRA-TEC-1")?.answerSignature == signature)
 
-            let early = try await store.pingAudit(now: t0.addingTimeInterval(2 * hour))
-            #expect(early.followUp.isEmpty)
-            #expect(early.campaigns.first?.pings.map(\.status) == [.pending, .pending, .pending, .answered])
+            let early = try await store.campaigns()
+            #expect(early.first?.pings.map(\.answeredAt) == [nil, nil, nil, answeredAt])
 
             let lateAt = t0.addingTimeInterval(50 * hour)
             #expect(
@@ -62,30 +62,22 @@ struct PingTests {
             // Unanswered pings stay pending for their POC after the deadline.
             #expect(try await store.pendingPings(pocID: "FRA-DIP-1").map(\.pingID) == ["c1-FRA-DIP-1"])
 
-            let audit = try await store.pingAudit(now: lateAt)
-            let campaign = try #require(audit.campaigns.first)
-            #expect(campaign.campaignID == "c1" && campaign.issuedAt == t0)
+            let campaign = try #require(try await store.campaigns().first)
+            #expect(campaign.campaignID == "c1" && campaign.issuedAt == t0 && campaign.deadline == t0.addingTimeInterval(48 * hour))
             #expect(campaign.pings.map(\.pocID) == ["DEU-DIP-1", "DEU-TEC-1", "FRA-DIP-1", "FRA-TEC-1"])
-            #expect(campaign.pings.map(\.status) == [.missed, .late, .missed, .answered])
             #expect(campaign.pings.map(\.answeredAt) == [nil, lateAt, nil, answeredAt])
             #expect(campaign.pings.map(\.state) == ["DEU", "DEU", "FRA", "FRA"])
-            #expect(campaign.pings.map(\.role) == ["diplomatic", "technical", "diplomatic", "technical"])
-            #expect(
-                audit.followUp == [
-                    FollowUpRecord(state: "DEU", pocIDs: ["DEU-DIP-1"]), FollowUpRecord(state: "FRA", pocIDs: ["FRA-DIP-1"]),
-                ])
+            #expect(campaign.pings.map(\.role) == [.diplomatic, .technical, .diplomatic, .technical])
 
             // A newer campaign, still open: follow-up looks at it alone.
             let second = t0.addingTimeInterval(100 * hour)
             _ = try await startCampaign(store, id: "c2", issuedAt: second)
-            let now = second.addingTimeInterval(hour)
-            let newer = try await store.pingAudit(now: now)
-            #expect(newer.campaigns.map(\.campaignID) == ["c2", "c1"])
-            #expect(newer.campaigns.first?.pings.allSatisfy { $0.status == .pending } == true)
-            #expect(newer.followUp.isEmpty)
+            let newer = try await store.campaigns()
+            #expect(newer.map(\.campaignID) == ["c2", "c1"])
+            #expect(newer.first?.pings.allSatisfy { $0.answeredAt == nil } == true)
 
-            let last = try await store.lastPings(now: now)
-            #expect(last["FRA-DIP-1"]?.campaignID == "c2" && last["FRA-DIP-1"]?.status == .pending)
+            let last = try await store.lastPings()
+            #expect(last["FRA-DIP-1"]?.campaignID == "c2" && last["FRA-DIP-1"]?.issuedAt == second)
             #expect(last["CUSTODIAN-1"] == nil)
             #expect(try await store.pendingPings(pocID: "FRA-DIP-1").map(\.pingID) == ["c1-FRA-DIP-1", "c2-FRA-DIP-1"])
         }
@@ -94,7 +86,7 @@ struct PingTests {
     @Test("a campaign is refused whole on a duplicate id, a repeated POC or a bad deadline")
     func campaignValidation() async throws {
         try await withStore { store, _ in
-            let poc = try await enrol(store, state: "FRA", role: "technical")
+            let poc = try await enrol(store, state: "FRA", role: .technical)
             let ping = NewPing(pingID: "p1", pocID: poc.id, challenge: randomBytes(32))
             try await store.startCampaign(
                 campaignID: "c1", issuedAt: t0, deadline: t0.addingTimeInterval(10), pings: [ping])
@@ -128,16 +120,7 @@ struct PingTests {
                     pings: [NewPing(pingID: "p5", pocID: "NOBODY", challenge: randomBytes(32))])
             }
             #expect(unknown?.code == .invalidArgument)
-            #expect(try await store.pingAudit(now: t0).campaigns.map(\.campaignID) == ["c1"])
+            #expect(try await store.campaigns().map(\.campaignID) == ["c1"])
         }
-    }
-
-    @Test("ping status boundaries: on time at the deadline, missed one second after")
-    func statusBoundaries() {
-        let deadline = t0.addingTimeInterval(100)
-        #expect(PingState(deadline: deadline, answeredAt: deadline, now: t0) == .answered)
-        #expect(PingState(deadline: deadline, answeredAt: deadline + 1, now: t0) == .late)
-        #expect(PingState(deadline: deadline, answeredAt: nil, now: deadline) == .pending)
-        #expect(PingState(deadline: deadline, answeredAt: nil, now: deadline + 1) == .missed)
     }
 }

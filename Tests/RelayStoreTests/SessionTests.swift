@@ -1,4 +1,5 @@
 import Foundation
+import RelayProtocol
 import RelayStore
 import Testing
 
@@ -7,7 +8,7 @@ struct SessionTests {
     @Test("a session finds its POC until it expires")
     func sessionLookupAndExpiry() async throws {
         try await withStore { store, _ in
-            let poc = try await enrol(store, state: "FRA", role: "technical")
+            let poc = try await enrol(store, state: "FRA", role: .technical)
             let tokenHash = randomBytes(32)
             let expiry = t0.addingTimeInterval(3600)
             try await store.createSession(tokenHash: tokenHash, pocID: poc.id, expiresAt: expiry, now: t0)
@@ -38,8 +39,8 @@ struct SessionTests {
     @Test("revoking a POC kills its sessions at once and refuses new ones")
     func revokeKillsSessions() async throws {
         try await withStore { store, _ in
-            let victim = try await enrol(store, state: "FRA", role: "technical")
-            let bystander = try await enrol(store, state: "DEU", role: "technical")
+            let victim = try await enrol(store, state: "FRA", role: .technical)
+            let bystander = try await enrol(store, state: "DEU", role: .technical)
             let expiry = t0.addingTimeInterval(3600)
             let victimToken = randomBytes(32)
             let bystanderToken = randomBytes(32)
@@ -62,7 +63,7 @@ struct SessionTests {
     @Test("a challenge works once, for its id, before it expires")
     func challengeSingleUse() async throws {
         try await withStore { store, _ in
-            let poc = try await enrol(store, state: "FRA", role: "technical")
+            let poc = try await enrol(store, state: "FRA", role: .technical)
             let expiry = t0.addingTimeInterval(60)
             let challenge = randomBytes(32)
             try await store.createChallenge(challenge: challenge, pocID: poc.id, expiresAt: expiry)
@@ -102,7 +103,7 @@ struct SessionTests {
 
             let store = try RelayStore(path: storePath(in: directory))
             try await store.createInvite(
-                tokenHash: inviteHash, state: "FRA", role: "technical", expiresAt: t0.addingTimeInterval(60), now: t0)
+                tokenHash: inviteHash, state: "FRA", role: .technical, expiresAt: t0.addingTimeInterval(60), now: t0)
             let poc = try await store.redeemInvite(tokenHash: inviteHash, now: t0, newPOC: newPOC())
             try await store.createSession(
                 tokenHash: sessionHash, pocID: poc.id, expiresAt: t0.addingTimeInterval(60), now: t0)

@@ -1,4 +1,5 @@
 import Foundation
+import RelayProtocol
 import RelayStore
 
 /// A fixed, whole-second reference time for every scenario.
@@ -40,7 +41,7 @@ func randomBytes(_ count: Int) -> Data {
 
 /// Enrols a POC through a fresh invite; returns it.
 @discardableResult
-func enrol(_ store: RelayStore, state: String, role: String, now: Date = t0) async throws -> POCRecord {
+func enrol(_ store: RelayStore, state: String, role: Role, now: Date = t0) async throws -> POCRecord {
     let tokenHash = randomBytes(32)
     try await store.createInvite(
         tokenHash: tokenHash, state: state, role: role, expiresAt: now.addingTimeInterval(3600), now: now)
@@ -56,7 +57,7 @@ func newPOC(entryJSON: String = #"{"entity":"CERT"}"#, signingKey: Data = random
 
 /// An envelope from `from` to `to`, with a wrapped key per recipient.
 func envelope(
-    id: String, from: String, to: [String], urgency: String = "routine", exercise: Bool = false,
+    id: String, from: String, to: [String], urgency: Urgency = .routine, exercise: Bool = false,
     body: Data = Data("ciphertext".utf8), hash: Data? = nil, expiresAt: Date = t0.addingTimeInterval(30 * 86_400)
 ) -> NewEnvelope {
     NewEnvelope(
@@ -77,3 +78,18 @@ func storeFileBytes(in directory: URL) throws -> Data {
     }
     return all
 }
+
+extension RelayStore {
+    /// Reads `recipient`'s inbox as the relay's service does: the waiting
+    /// messages of an active recipient in one read, then the first-fetch marks
+    /// of those never fetched before.
+    /// - Throws: ``InactiveRecipient`` when the recipient is unknown or revoked.
+    func fetchInbox(recipient: String, limit: Int, now: Date) async throws -> [InboxItem] {
+        guard let waiting = try await activeInbox(recipient: recipient, limit: limit) else { throw InactiveRecipient() }
+        try await markFetched([FetchMark(recipient: recipient, messageIDs: waiting.unfetched)], now: now)
+        return waiting.items
+    }
+}
+
+/// ``RelayStore/fetchInbox(recipient:limit:now:)`` for a recipient that is not an active POC.
+struct InactiveRecipient: Error {}

@@ -26,10 +26,27 @@ extension Envelope {
         innerBytes: Data, id: MessageID, from: POCID, to: [POCID], urgency: Urgency, exercise: Bool,
         signer: SigningKeyPair, recipientKeys: [POCID: BoxPublicKey]
     ) throws(WireError) -> Envelope {
+        var sealed = try sealKeepingSigned(
+            innerBytes: innerBytes, id: id, from: from, to: to, urgency: urgency, exercise: exercise, signer: signer,
+            recipientKeys: recipientKeys)
+        SecretBytes.zero(&sealed.signedInner)
+        return sealed.envelope
+    }
+
+    /// Seals already-serialised inner bytes and also returns the signed
+    /// plaintext (`signature || inner bytes`, what a recipient verifies), so a
+    /// sender that keeps its own record does not sign a second time.
+    ///
+    /// The caller owns `signedInner`: it is plaintext, to be kept encrypted and
+    /// zeroed after use (``SecretBytes/zero(_:)``).
+    /// - Throws: ``WireError`` when a recipient has no key or `to` is invalid.
+    public static func sealKeepingSigned(
+        innerBytes: Data, id: MessageID, from: POCID, to: [POCID], urgency: Urgency, exercise: Bool,
+        signer: SigningKeyPair, recipientKeys: [POCID: BoxPublicKey]
+    ) throws(WireError) -> (envelope: Envelope, signedInner: Data) {
         try Recipients.validate(to)
         var signedPlaintext = signer.signature(for: DomainSeparation.message + innerBytes)
         signedPlaintext.append(innerBytes)
-        defer { SecretBytes.zero(&signedPlaintext) }
 
         let key = XChaCha20Poly1305.generateKey()
         let nonce = XChaCha20Poly1305.generateNonce()
@@ -45,12 +62,14 @@ extension Envelope {
         keys.reserveCapacity(to.count)
         for recipient in to {
             guard let boxKey = recipientKeys[recipient] else {
+                SecretBytes.zero(&signedPlaintext)
                 throw WireError(.invalidField, field: "to", "no encryption key is known for \(recipient)")
             }
             keys[recipient] = SealedBox.seal(key, to: boxKey)
         }
-        return Envelope(
+        let envelope = Envelope(
             id: id, from: from, to: to, urgency: urgency, exercise: exercise, keys: keys,
             commitment: commitment(to: key), body: body)
+        return (envelope, signedPlaintext)
     }
 }

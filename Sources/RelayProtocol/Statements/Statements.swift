@@ -26,11 +26,20 @@ public enum AuthProof {
 /// A recipient's receipt:
 /// `Ed25519(sk, "POCRELAY-RCPT-V1\n" || id || "\n" || recipient_id || "\n" || hex(SHA-256(body)))`,
 /// where `body` is the envelope body after base64 decoding.
+///
+/// The statement is built in one place, ``signedBytes(messageID:recipient:bodySHA256:)``:
+/// the recipient signs it, the relay checks it against the body digest it
+/// stored at submission (it never reads the ciphertext back for a receipt),
+/// and the sender checks it against the digest in its record.
 public enum Receipt {
-    /// The exact signed bytes.
+    /// The exact signed bytes, from the SHA-256 digest of the body.
+    public static func signedBytes(messageID: MessageID, recipient: POCID, bodySHA256: Data) -> Data {
+        DomainSeparation.statement(DomainSeparation.receipt, [messageID.rawValue, recipient.rawValue, bodySHA256.lowercaseHex])
+    }
+
+    /// The exact signed bytes, from the body itself.
     public static func signedBytes(messageID: MessageID, recipient: POCID, body: Data) -> Data {
-        DomainSeparation.statement(
-            DomainSeparation.receipt, [messageID.rawValue, recipient.rawValue, SHA256.hash(body).lowercaseHex])
+        signedBytes(messageID: messageID, recipient: recipient, bodySHA256: SHA256.hash(body))
     }
 
     /// Signs a receipt for a message `recipient` received.
@@ -38,11 +47,18 @@ public enum Receipt {
         identity.signature(for: signedBytes(messageID: messageID, recipient: recipient, body: body))
     }
 
-    /// Checks a receipt.
+    /// Checks a receipt against the body's SHA-256 digest.
+    public static func isValid(
+        _ signature: Data, messageID: MessageID, recipient: POCID, bodySHA256: Data, key: SigningPublicKey
+    ) -> Bool {
+        key.isValidSignature(signature, for: signedBytes(messageID: messageID, recipient: recipient, bodySHA256: bodySHA256))
+    }
+
+    /// Checks a receipt against the body.
     public static func isValid(
         _ signature: Data, messageID: MessageID, recipient: POCID, body: Data, key: SigningPublicKey
     ) -> Bool {
-        key.isValidSignature(signature, for: signedBytes(messageID: messageID, recipient: recipient, body: body))
+        isValid(signature, messageID: messageID, recipient: recipient, bodySHA256: SHA256.hash(body), key: key)
     }
 }
 
