@@ -267,7 +267,7 @@ func preload(store: RelayStore, among pocs: [BenchPOC], count: Int) async throws
         let batch = (0..<min(1000, left)).map { _ in
             let from = pocs.randomElement()!, to = pocs.randomElement()!
             return NewEnvelope(
-                id: SecureRandom.bytes(count: 16).lowercaseHex, sender: from.id.rawValue, urgency: "routine", exercise: false,
+                id: SecureRandom.bytes(count: 16).lowercaseHex, sender: from.id.rawValue, urgency: .routine, exercise: false,
                 commitment: SecureRandom.bytes(count: 32), body: SecureRandom.bytes(count: 2048 + 104),
                 envelopeHash: SecureRandom.bytes(count: 32), wrappedKeys: [to.id.rawValue: SecureRandom.bytes(count: 80)], expiresAt: expires)
         }

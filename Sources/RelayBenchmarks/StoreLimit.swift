@@ -32,7 +32,7 @@ struct StoreLimit {
         for index in 0..<pocCount {
             let tokenHash = SecureRandom.bytes(count: 32)
             try await store.createInvite(
-                tokenHash: tokenHash, state: stateCode(index), role: "technical", expiresAt: now.addingTimeInterval(3600), now: now)
+                tokenHash: tokenHash, state: stateCode(index), role: .technical, expiresAt: now.addingTimeInterval(3600), now: now)
             let record = try await store.redeemInvite(
                 tokenHash: tokenHash, now: now,
                 newPOC: NewPOC(
@@ -47,7 +47,7 @@ struct StoreLimit {
                 sequence += 1
                 let sender = pocs[sequence % pocCount], recipient = pocs[(sequence * 7 + 1) % pocCount]
                 return NewEnvelope(
-                    id: MessageID.random().rawValue, sender: sender, urgency: "routine", exercise: false,
+                    id: MessageID.random().rawValue, sender: sender, urgency: .routine, exercise: false,
                     commitment: SecureRandom.bytes(count: 32), body: body, envelopeHash: SecureRandom.bytes(count: 32),
                     wrappedKeys: [recipient: SecureRandom.bytes(count: 80)], expiresAt: now.addingTimeInterval(30 * 86_400))
             }
