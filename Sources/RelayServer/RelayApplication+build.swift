@@ -32,7 +32,9 @@ public func buildApplication(
     let bodyTimeout = configuration.requestBodyTimeoutSeconds > 0 ? TimeAmount.seconds(configuration.requestBodyTimeoutSeconds) : nil
     let http1 = HTTPServerBuilder.http1(
         configuration: .init(
-            additionalChannelHandlers: [ConnectionGuard(slots: slots, headTimeout: headTimeout, bodyTimeout: bodyTimeout)],
+            additionalChannelHandlers: [
+                ConnectionGuard(slots: slots, headTimeout: headTimeout, bodyTimeout: bodyTimeout), ParserErrorProblem(),
+            ],
             idleTimeout: .seconds(configuration.idleTimeoutSeconds)))
     let server: HTTPServerBuilder
     if let tls = configuration.tls {
@@ -71,6 +73,11 @@ public func buildApplication(
 
 /// The routes of PROTOCOL.md section 5, behind the problem renderer, metrics,
 /// rate limits and, for all but the public endpoints, session authentication.
+///
+/// Rate limits (README, "Rate limits"): one bucket per client address for
+/// the public endpoints, failed authentications and unknown routes, drawn
+/// from before any credential is checked; one per POC once authenticated;
+/// none for `GET /healthz`.
 func buildRouter(service: RelayService, configuration: RelayServerConfiguration) -> Router<RelayRequestContext> {
     let router = Router(context: RelayRequestContext.self)
     // First, so that the problem renderer sees the limit too; it throws nothing.
@@ -78,17 +85,17 @@ func buildRouter(service: RelayService, configuration: RelayServerConfiguration)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MetricsMiddleware())
     let limits = configuration.rateLimits
-    let publicRoutes = router.group()
-        .add(
-            middleware: RateLimitMiddleware(
-                scope: .clientAddress, rate: limits.publicPerSecond, burst: limits.publicBurst, trustedProxies: configuration.trustedProxies))
-    PublicController(service: service).addRoutes(to: publicRoutes)
-    AccessController(service: service).addRoutes(to: publicRoutes)
+    let addresses = AddressLimiter(rate: limits.publicPerSecond, burst: limits.publicBurst, trustedProxies: configuration.trustedProxies)
+    let sessions = KnownSessions(retention: .seconds(max(60, configuration.service.sessionLifetime)))
+    router.add(middleware: UnroutedRequestLimit(limiter: addresses))
+    let publicController = PublicController(service: service)
+    publicController.addHealthRoute(to: router)
+    let publicRoutes = router.group().add(middleware: RateLimitMiddleware(scope: .clientAddress(addresses)))
+    publicController.addRoutes(to: publicRoutes)
+    AccessController(service: service, sessions: sessions).addRoutes(to: publicRoutes)
     let pocRoutes = router.group()
-        .add(middleware: SessionAuthenticator(service: service))
-        .add(
-            middleware: RateLimitMiddleware(
-                scope: .poc, rate: limits.pocPerSecond, burst: limits.pocBurst, trustedProxies: configuration.trustedProxies))
+        .add(middleware: SessionAuthenticator(service: service, limiter: addresses, sessions: sessions))
+        .add(middleware: RateLimitMiddleware(scope: .poc(TokenBuckets(rate: limits.pocPerSecond, burst: limits.pocBurst), addresses)))
     DirectoryController(service: service).addRoutes(to: pocRoutes)
     MessagesController(service: service).addRoutes(to: pocRoutes)
     PingsController(service: service).addRoutes(to: pocRoutes)

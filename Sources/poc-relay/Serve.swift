@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Metrics
 import NIOCore
+import NIOPosix
 import Prometheus
 import RelayServer
 import RelayService
@@ -19,7 +20,14 @@ struct Serve: AsyncParsableCommand {
         discussion: """
             Flags override the config file. TLS is the default: give --tls-cert and --tls-key,
             or --http to serve plain HTTP on a loopback address only (for a TLS reverse proxy or tests).
+
+            A port that another process holds (the relay's or --metrics-port) stops serve before it
+            opens the store, with one line `poc-relay: error: port P on HOST is already in use` and
+            exit status 75 (EX_TEMPFAIL: try again once the port is free; systemd's Restart=on-failure does).
             """)
+
+    /// The exit status when a port is held by another process (sysexits.h EX_TEMPFAIL).
+    static let portInUseStatus: Int32 = 75
 
     @OptionGroup var data: DataDirectoryOptions
     @Option(help: "A JSON config file (see docs: keys host, port, tls_cert, tls_key, trusted_proxies, rate limits...).")
@@ -62,6 +70,10 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--http only binds a loopback address (127.0.0.1 or ::1), not \(configuration.host)")
         }
 
+        // Before the store opens and any service starts, so that nothing else is said.
+        try await Self.requireFree(host: configuration.host, port: configuration.port)
+        if let metricsPort { try await Self.requireFree(host: "127.0.0.1", port: metricsPort) }
+
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -95,8 +107,37 @@ struct Serve: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            // Taken between the check above and the bind: still one line, and no store failure.
+            try? service.store.close()
+            Self.portInUse(host: host, port: port)
+        }
         try service.store.close()
+    }
+
+    /// Exits with ``portInUseStatus`` and one line when `port` on `host` is
+    /// held by another listener (0 is always free: the system picks one).
+    static func requireFree(host: String, port: Int) async throws {
+        guard port > 0 else { return }
+        let channel: any Channel
+        do {
+            channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)  // as the server binds
+                .bind(host: host, port: port).get()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            portInUse(host: host, port: port)
+        } catch {
+            return  // another failure (a bad address, no permission) is the server's to report
+        }
+        try? await channel.close()
+    }
+
+    /// The one line for a port in use, then the exit.
+    static func portInUse(host: String, port: Int) -> Never {
+        FileHandle.standardError.write(Data("poc-relay: error: port \(port) on \(host) is already in use\n".utf8))
+        Foundation.exit(portInUseStatus)
     }
 
     /// A loopback-only application serving `GET /metrics` in Prometheus text format.

@@ -1,5 +1,6 @@
 public import Hummingbird
 import Logging
+import NIOHTTP1
 import RelayProtocol
 import RelayService
 
@@ -15,6 +16,8 @@ public struct ProblemMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as HTTPParserError {
+            throw error  // Hummingbird answers 400 and closes; ParserErrorProblem makes that a problem
         } catch let failure as RelayFailure {
             return RelayFailure.render(failure.problem, retryAfter: failure.retryAfterSeconds)
         } catch let error as HTTPError {
@@ -31,17 +34,19 @@ public struct ProblemMiddleware: RouterMiddleware {
         }
     }
 
-    /// A problem for a status Hummingbird produced itself.
+    /// A problem for a status Hummingbird produced itself. The path is the
+    /// client's text: at most 64 printable ASCII characters of it are echoed.
     static func problem(for status: HTTPResponse.Status, request: Request, context: Context) -> Problem {
+        let path = RelayFailure.printable(request.uri.path)
         switch status.code {
         case 404:
             return Problem(
                 status: 404, title: "Not found",
-                detail: "There is no \(request.method.rawValue) \(request.uri.path) on this relay. See PROTOCOL.md section 5.",
+                detail: "There is no \(request.method.rawValue) \(path) on this relay. See PROTOCOL.md section 5.",
                 type: "urn:poc-relay:problem:not-found")
         case 405:
             return Problem(
-                status: 405, title: "Method not allowed", detail: "\(request.uri.path) does not take \(request.method.rawValue).",
+                status: 405, title: "Method not allowed", detail: "\(path) does not take \(request.method.rawValue).",
                 type: "urn:poc-relay:problem:method-not-allowed")
         case 413:
             return RelayFailure.tooLarge("The request is larger than the relay accepts (\(context.maxUploadSize) bytes).").problem
