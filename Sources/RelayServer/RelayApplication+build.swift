@@ -59,9 +59,8 @@ public func buildApplication(
         PeriodicJob.retentionSweep(service: service, interval: .seconds(configuration.retentionSweepSeconds)),
         PeriodicJob.directoryWatch(service: service, interval: configuration.service.directoryRecheckInterval),
     ]
-    if let every = configuration.pingCampaignIntervalSeconds {
-        services.append(PeriodicJob.pingCampaigns(service: service, interval: .seconds(every)))
-    }
+    // Always: without an interval it records that nothing is scheduled.
+    services.append(PeriodicJob.pingCampaigns(service: service, interval: configuration.pingCampaignIntervalSeconds.map { .seconds($0) }))
     return Application(
         router: router, server: server,
         configuration: .init(

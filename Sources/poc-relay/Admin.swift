@@ -86,9 +86,10 @@ struct States: AsyncParsableCommand {
     }
 }
 
-/// `poc-relay ping start`: a liveness-ping campaign (R8).
+/// `poc-relay ping start|status`: liveness-ping campaigns (R8).
 struct PingCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ping", abstract: "Ping campaigns.", subcommands: [Start.self])
+    static let configuration = CommandConfiguration(
+        commandName: "ping", abstract: "Ping campaigns.", subcommands: [Start.self, PingStatusCommand.self])
 
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Ping every active diplomatic and technical POC now.")

@@ -1,11 +1,12 @@
-import AsyncAlgorithms
+import Foundation
 import Logging
 import RelayProtocol
 public import RelayService
 public import ServiceLifecycle
 
-/// A relay chore run every `interval` until graceful shutdown; a failure is
-/// logged and the next turn comes as planned.
+/// A relay chore run every `interval` (or after the wait each turn asks for)
+/// until graceful shutdown; a failure is logged and the next turn comes as
+/// planned.
 public struct PeriodicJob: Service {
     /// The logger label.
     let label: String
@@ -14,12 +15,25 @@ public struct PeriodicJob: Service {
     let interval: Duration
     /// Whether the first turn runs at start rather than after one interval.
     let runsAtStart: Bool
-    let work: @Sendable () async throws(RelayFailure) -> Void
+    /// One turn; returns the wait before the next, or nil for `interval`.
+    let work: @Sendable () async throws(RelayFailure) -> Duration?
 
-    /// Creates a job; see the named jobs below.
+    /// Creates a job that runs `work` every `interval`; see the named jobs below.
     public init(
         label: String, chore: String, interval: Duration, runsAtStart: Bool = false,
         work: @escaping @Sendable () async throws(RelayFailure) -> Void
+    ) {
+        self.init(label: label, chore: chore, interval: interval, runsAtStart: runsAtStart) { () async throws(RelayFailure) -> Duration? in
+            try await work()
+            return nil
+        }
+    }
+
+    /// Creates a job whose every turn says how long to wait before the next
+    /// (nil, or a failed turn: `interval`).
+    public init(
+        label: String, chore: String, interval: Duration, runsAtStart: Bool = false,
+        work: @escaping @Sendable () async throws(RelayFailure) -> Duration?
     ) {
         self.label = label
         self.chore = chore
@@ -29,17 +43,26 @@ public struct PeriodicJob: Service {
     }
 
     public func run() async throws {
-        if runsAtStart { await turn() }
-        for try await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
-            await turn()
+        var wait = runsAtStart ? Duration.zero : interval
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if wait > .zero {
+                let sleep = wait
+                do {
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: sleep) }
+                } catch {
+                    return  // shutting down
+                }
+            }
+            wait = await turn() ?? interval
         }
     }
 
-    private func turn() async {
+    private func turn() async -> Duration? {
         do {
-            try await work()
+            return try await work()
         } catch {
             Logger(label: label).error("\(chore) failed", metadata: ["error": "\(error.problem.detail)"])
+            return nil
         }
     }
 
@@ -51,11 +74,37 @@ public struct PeriodicJob: Service {
         }
     }
 
-    /// Starts a ping campaign every `interval` (R8: every six months).
-    public static func pingCampaigns(service: RelayService, interval: Duration) -> PeriodicJob {
-        PeriodicJob(label: "poc-relay.pings", chore: "scheduled ping campaign", interval: interval) { () async throws(RelayFailure) in
-            _ = try await service.startCampaign()
+    /// Starts the scheduled ping campaigns (R8: every six months) from the
+    /// schedule kept in the store (PROTOCOL.md section 7): the next campaign
+    /// is due one interval after the latest, whatever restarts happen, and a
+    /// relay that was down when one fell due starts it at its first look.
+    /// The first look, at start, records `interval` in the store (or that
+    /// there is none, for `poc-relay ping status`); the relay then looks
+    /// again just after the due time and at least every `recheck`, so that a
+    /// step of the system clock delays a campaign by at most that. A look
+    /// that finds nothing due only reads the store.
+    ///
+    /// - Parameters:
+    ///   - service: The relay's service.
+    ///   - interval: The interval, at least a second; nil when the relay serves without a schedule.
+    ///   - recheck: The longest sleep between two looks at the schedule.
+    public static func pingCampaigns(service: RelayService, interval: Duration?, recheck: Duration = .seconds(10)) -> PeriodicJob {
+        let seconds = interval.map { max(1, $0.components.seconds) }
+        return PeriodicJob(label: "poc-relay.pings", chore: "scheduled ping campaign", interval: recheck, runsAtStart: true) {
+            () async throws(RelayFailure) -> Duration? in
+            guard let next = try await service.runPingSchedule(interval: seconds).nextDue else {
+                return .seconds(366 * 86_400)  // nothing scheduled: the first look recorded it
+            }
+            return scheduleWait(until: next, now: Date(), recheck: recheck)
         }
+    }
+
+    /// The sleep before the next look at the schedule: until just after
+    /// `due` (store times are whole seconds), at least a quarter of a second
+    /// and at most `recheck`.
+    static func scheduleWait(until due: Date, now: Date, recheck: Duration) -> Duration {
+        let remaining = Duration.milliseconds(Int64((due.timeIntervalSince(now) * 1000).rounded(.up)) + 50)
+        return min(max(remaining, .milliseconds(250)), recheck)
     }
 
     /// Sees changes another process made to the directory (`poc-relay revoke`
