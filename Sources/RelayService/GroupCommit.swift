@@ -32,6 +32,9 @@ actor GroupCommit<Item: Sendable, Outcome: Sendable> {
         self.commit = commit
     }
 
+    /// How many callers wait for a commit in flight (tests wait on it).
+    var waiting: Int { queue.count }
+
     /// Commits `item`, synced, possibly with others.
     func submit(_ item: Item) async throws -> Outcome {
         if busy {

@@ -13,6 +13,9 @@ actor InboxNotifier {
     /// The current generation for `pocID`.
     func generation(of pocID: String) -> UInt64 { generations[pocID, default: 0] }
 
+    /// How many requests wait for `pocID` (tests wait on it).
+    func waiterCount(for pocID: String) -> Int { waiters[pocID]?.count ?? 0 }
+
     /// Marks new mail for each POC and wakes its waiters.
     func notify(_ pocIDs: some Sequence<String>) {
         for pocID in pocIDs {

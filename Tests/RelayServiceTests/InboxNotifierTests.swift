@@ -1,0 +1,146 @@
+import Synchronization
+import Testing
+
+@testable import RelayService
+
+/// Waits in these tests are long (30 s) where they must end early, so a wait
+/// that misses its wake-up shows as a test that takes far longer than the
+/// generous bounds below, never as a flaky millisecond comparison.
+@Suite("Inbox notifier", .timeLimit(.minutes(1)))
+struct InboxNotifierTests {
+    @Test("a notify between reading the generation and waiting ends the wait at once")
+    func notifyBeforeWait() async throws {
+        let notifier = InboxNotifier()
+        let seen = await notifier.generation(of: "FRA-TEC-1")
+        await notifier.notify(["FRA-TEC-1"])
+        #expect(await notifier.generation(of: "FRA-TEC-1") == seen + 1)
+        let took = await elapsed { await notifier.wait(for: "FRA-TEC-1", after: seen, timeout: .seconds(30)) }
+        #expect(took < .seconds(5))
+        #expect(await notifier.waiterCount(for: "FRA-TEC-1") == 0)
+    }
+
+    @Test("a notify racing a wait that is starting is never missed")
+    func notifyRacingWait() async throws {
+        let notifier = InboxNotifier()
+        // Each turn starts a wait and notifies at the same time: the notify may
+        // land before the wait checks the generation, between that check and
+        // the registration of the waiter, or after it. A missed one waits 30 s.
+        let took = await elapsed {
+            for _ in 0..<300 {
+                let seen = await notifier.generation(of: "FRA-TEC-1")
+                async let waited: Void = notifier.wait(for: "FRA-TEC-1", after: seen, timeout: .seconds(30))
+                await notifier.notify(["FRA-TEC-1"])
+                await waited
+            }
+        }
+        #expect(took < .seconds(20))
+        #expect(await notifier.generation(of: "FRA-TEC-1") == 300)
+        #expect(await notifier.waiterCount(for: "FRA-TEC-1") == 0)
+    }
+
+    @Test("a wait with nothing new ends when its timeout passes, and leaves no waiter behind")
+    func waitTimesOut() async throws {
+        let notifier = InboxNotifier()
+        let took = await elapsed { await notifier.wait(for: "FRA-TEC-1", after: 0, timeout: .milliseconds(100)) }
+        #expect(took >= .milliseconds(90) && took < .seconds(10))
+        #expect(await notifier.waiterCount(for: "FRA-TEC-1") == 0)
+
+        // Timeouts so short that they may fire before the waiter is registered.
+        let short = await elapsed {
+            for _ in 0..<200 { await notifier.wait(for: "FRA-TEC-1", after: 0, timeout: .milliseconds(1)) }
+        }
+        #expect(short < .seconds(20))
+        #expect(await notifier.waiterCount(for: "FRA-TEC-1") == 0)
+        #expect(await notifier.generation(of: "FRA-TEC-1") == 0)
+    }
+
+    @Test("a wait for a generation already passed, or with no time, returns at once")
+    func nothingToWaitFor() async throws {
+        let notifier = InboxNotifier()
+        await notifier.notify(["FRA-TEC-1", "FRA-TEC-1"])
+        let took = await elapsed {
+            await notifier.wait(for: "FRA-TEC-1", after: 1, timeout: .seconds(30))
+            await notifier.wait(for: "DEU-TEC-1", after: 0, timeout: .zero)
+        }
+        #expect(took < .seconds(5))
+    }
+
+    @Test("a notify wakes every waiter of its POC and no other")
+    func notifyWakesItsPOC() async throws {
+        let notifier = InboxNotifier()
+        let woken = WakeLog()
+        let waits = (0..<3).map { index in
+            Task {
+                await notifier.wait(for: "FRA-TEC-1", after: 0, timeout: .seconds(30))
+                woken.append("FRA-\(index)")
+            }
+        }
+        let other = Task {
+            await notifier.wait(for: "DEU-TEC-1", after: 0, timeout: .seconds(30))
+            woken.append("DEU")
+        }
+        try await eventually { await notifier.waiterCount(for: "FRA-TEC-1") == 3 }
+        try await eventually { await notifier.waiterCount(for: "DEU-TEC-1") == 1 }
+
+        let took = await elapsed {
+            await notifier.notify(["FRA-TEC-1"])
+            for wait in waits { await wait.value }
+        }
+        #expect(took < .seconds(5))
+        #expect(woken.entries.sorted() == ["FRA-0", "FRA-1", "FRA-2"])
+        // The other POC's waiter is still there, and its generation did not move.
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(woken.entries.count == 3)
+        #expect(await notifier.waiterCount(for: "DEU-TEC-1") == 1)
+        #expect(await notifier.generation(of: "DEU-TEC-1") == 0)
+        #expect(await notifier.waiterCount(for: "FRA-TEC-1") == 0)
+
+        await notifier.notify(["DEU-TEC-1"])
+        await other.value
+        #expect(woken.entries.last == "DEU")
+    }
+
+    @Test("notifyEveryone wakes the waiters of every POC, and moves only their generations")
+    func notifyEveryone() async throws {
+        let notifier = InboxNotifier()
+        let pocs = ["FRA-TEC-1", "DEU-DIP-1", "KOR-TEC-2"]
+        let waits = pocs.map { poc in Task { await notifier.wait(for: poc, after: 0, timeout: .seconds(30)) } }
+        for poc in pocs {
+            try await eventually { await notifier.waiterCount(for: poc) == 1 }
+        }
+        let took = await elapsed {
+            await notifier.notifyEveryone()
+            for wait in waits { await wait.value }
+        }
+        #expect(took < .seconds(5))
+        for poc in pocs {
+            #expect(await notifier.generation(of: poc) == 1)
+            #expect(await notifier.waiterCount(for: poc) == 0)
+        }
+        #expect(await notifier.generation(of: "ITA-TEC-1") == 0)
+    }
+
+    @Test("cancelling the waiting task ends its wait promptly")
+    func cancellationEndsWait() async throws {
+        let notifier = InboxNotifier()
+        let start = ContinuousClock.now
+        let wait = Task { await notifier.wait(for: "FRA-TEC-1", after: 0, timeout: .seconds(30)) }
+        try await eventually { await notifier.waiterCount(for: "FRA-TEC-1") == 1 }
+        wait.cancel()
+        await wait.value
+        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(await notifier.waiterCount(for: "FRA-TEC-1") == 0)
+        #expect(await notifier.generation(of: "FRA-TEC-1") == 0)
+    }
+}
+
+/// Which waits ended, in order, shared with the waiting tasks.
+final class WakeLog: Sendable {
+    private let log = Mutex<[String]>([])
+
+    /// Every name appended so far.
+    var entries: [String] { log.withLock { $0 } }
+
+    /// Records that `name`'s wait ended.
+    func append(_ name: String) { log.withLock { $0.append(name) } }
+}
