@@ -74,8 +74,28 @@ public struct FuzzSeeds: Sendable {
             inputs.append(json(["poc_id": "FRA-TEC-1", "challenge": challenge, "signature": signature]))
         }
         inputs.append(Data("\"9f86d081884c7d659a2feaa0c55ad015\"".utf8))
+        inputs += Self.repeatedKeys(envelope: json(envelope), details: json(details))
         self.inputs = inputs.filter { !$0.isEmpty }
         self.keys = Self.keys(identities: identities, inner: inner)
+    }
+
+    /// The vector envelope and the entry details with a key twice: the
+    /// sender (first or last, as written or escaped), a recipient's wrapped
+    /// key, the entity and the translation's entity.
+    private static func repeatedKeys(envelope: Data, details: Data) -> [Data] {
+        func edited(_ data: Data, _ target: String, _ replacement: String) -> Data? {
+            let text = String(decoding: data, as: UTF8.self)
+            guard let range = text.range(of: target) else { return nil }
+            return Data(text.replacingCharacters(in: range, with: replacement).utf8)
+        }
+        return [
+            edited(envelope, #""from":"FRA-TEC-1""#, #""from":"FRA-TEC-1","from":"DEU-TEC-1""#),
+            edited(envelope, #""from":"FRA-TEC-1""#, #""from":"DEU-TEC-1","from":"FRA-TEC-1""#),
+            edited(envelope, #""from":"FRA-TEC-1""#, #""from":"FRA-TEC-1","\u0066rom":"DEU-TEC-1""#),
+            edited(envelope, #"{"DEU-TEC-1":"#, #"{"DEU-TEC-1":"AAAA","DEU-TEC-1":"#),
+            edited(details, #""entity":"CERT-FR""#, #""entity":"CERT-FR","entity":"ANSSI""#),
+            edited(details, #"{"entity":"CERT-FR"}"#, #"{"entity":"CERT-FR","\u0065ntity":"ANSSI"}"#),
+        ].compactMap { $0 }
     }
 
     private static func keys(identities: [[String: Any]], inner: String) -> FuzzKeys? {

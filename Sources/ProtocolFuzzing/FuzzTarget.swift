@@ -33,6 +33,7 @@ public enum FuzzTarget {
     ///     give exactly the inner bytes the vector sender sealed.
     /// - Throws: ``FuzzFinding`` when a property does not hold.
     public static func check(_ data: Data, keys: FuzzKeys?) throws(FuzzFinding) {
+        try duplicateKeysFound(data)
         try fastAgreesWithStrict(data)
         try roundTrip(Envelope.self, data, "envelope") { (envelope: Envelope) throws(FuzzFinding) in
             _ = try? envelope.validateForSubmission(limits: .defaults)
@@ -52,6 +53,22 @@ public enum FuzzTarget {
         try roundTrip(BoxKeyRotation.self, data, "key rotation") { (_: BoxKeyRotation) throws(FuzzFinding) in }
         try roundTrip(SessionRequest.self, data, "session request") { (_: SessionRequest) throws(FuzzFinding) in }
         try canonicalText(data)
+    }
+
+    /// The one-pass duplicate-key scan finds exactly the repeated key a plain
+    /// reading of the whole JSON finds (wherever the input is JSON), and the
+    /// fast envelope reader accepts no input with a key twice.
+    private static func duplicateKeysFound(_ data: Data) throws(FuzzFinding) {
+        let scanned = DuplicateKeys.scan(data)
+        if case .repeated = scanned, Envelope.decodeFast(data) != nil {
+            throw FuzzFinding(description: "envelope: the fast reader accepted an object with a key twice")
+        }
+        switch (ReferenceJSON.read(data), scanned) {
+        case (.notJSON, _), (.distinct, .distinct): return
+        case (.repeated(let path), .repeated(let found)) where path == found: return
+        case (let reference, _):
+            throw FuzzFinding(description: "duplicate keys: the scan found \(scanned), a plain reading \(reference)")
+        }
     }
 
     /// The relay's fast envelope reader accepts nothing the strict decoder

@@ -18,8 +18,9 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
 /// Mutations of JSON inputs: bit flips, byte changes, truncations,
 /// insertions, deletions, duplications, splices with another input, edge
-/// values for numbers, strings, times and base64, and structural edits of
-/// parsed JSON (drop or add a field, change a value's type).
+/// values for numbers, strings, times and base64, structural edits of
+/// parsed JSON (drop or add a field, change a value's type), and a key sent
+/// twice in one object (as written, or with an escape).
 public struct Mutator: Sendable {
     /// Tokens inserted or swapped in: JSON syntax, numeric edge values, hostile strings.
     static let tokens: [String] = [
@@ -64,7 +65,7 @@ public struct Mutator: Sendable {
 
     private func once(_ input: [UInt8], others: [Data], using rng: inout SeededGenerator) -> [UInt8] {
         var bytes = input
-        let choice = Int.random(in: 0..<12, using: &rng)
+        let choice = Int.random(in: 0..<13, using: &rng)
         if bytes.isEmpty && choice < 8 { return Array(Self.tokens.randomElement(using: &rng)!.utf8) }
         switch choice {
         case 0:  // flip one bit
@@ -95,6 +96,8 @@ public struct Mutator: Sendable {
             bytes = replaceScalar(bytes, using: &rng)
         case 8, 9:  // structural edit of parsed JSON
             bytes = structural(bytes, using: &rng) ?? replaceScalar(bytes, using: &rng)
+        case 12:  // a key twice
+            bytes = repeatKey(bytes, using: &rng) ?? replaceScalar(bytes, using: &rng)
         default:  // splice with another input
             guard let other = others.randomElement(using: &rng), !other.isEmpty else { return bytes }
             let cut = Int.random(in: 0...bytes.count, using: &rng)
@@ -120,6 +123,40 @@ public struct Mutator: Sendable {
         while end < bytes.count && isNumberByte(bytes[end]) { end += 1 }
         var copy = bytes
         copy.replaceSubrange(first..<end, with: Array(Self.tokens.randomElement(using: &rng)!.utf8))
+        return copy
+    }
+
+    /// Values a repeated key is given: another sender, another urgency, other types.
+    static let repeatedValues = ["\"DEU-TEC-1\"", "\"FRA-TEC-1\"", "\"routine\"", "1", "null", "true", "{}", "[]", "\"AAAA\""]
+
+    /// Inserts, before one `"name":` of the input, the same name (as written,
+    /// or with its first character escaped as `\u00XX`) with another value,
+    /// so that the object holds the key twice.
+    private func repeatKey(_ bytes: [UInt8], using rng: inout SeededGenerator) -> [UInt8]? {
+        var names: [Range<Int>] = []  // the text between the quotes of each string followed by a colon
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == 0x22 else {
+                index += 1
+                continue
+            }
+            var end = index + 1
+            while end < bytes.count, bytes[end] != 0x22 { end += bytes[end] == 0x5C ? 2 : 1 }
+            guard end < bytes.count else { break }
+            var next = end + 1
+            while next < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[next]) { next += 1 }
+            if next < bytes.count, bytes[next] == 0x3A { names.append((index + 1)..<end) }
+            index = end + 1
+        }
+        guard let name = names.randomElement(using: &rng) else { return nil }
+        var key = Array(bytes[name])
+        if Bool.random(using: &rng), let first = key.first, first >= 0x20, first < 0x80, first != 0x5C {
+            let hex = Array("0123456789abcdef".utf8)
+            key = Array("\\u00".utf8) + [hex[Int(first >> 4)], hex[Int(first & 0xF)]] + key.dropFirst()
+        }
+        var copy = bytes
+        let value = Array(Self.repeatedValues.randomElement(using: &rng)!.utf8)
+        copy.insert(contentsOf: [0x22] + key + [0x22, 0x3A] + value + [0x2C], at: name.lowerBound - 1)
         return copy
     }
 

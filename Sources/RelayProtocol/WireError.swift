@@ -29,6 +29,10 @@ public struct WireError: Error, Hashable, CustomStringConvertible, Sendable {
         public static let invalidField = Code("invalidField")
         /// A value over a size limit of section 8.
         public static let tooLarge = Code("tooLarge")
+        /// An object key sent twice in one object, at any depth (``field`` is its path).
+        public static let duplicateKey = Code("duplicateKey")
+        /// Text that is not UTF-8 JSON (RFC 8259), e.g. UTF-16.
+        public static let malformedJSON = Code("malformedJSON")
 
         public var description: String { name }
     }
@@ -50,8 +54,11 @@ public struct WireError: Error, Hashable, CustomStringConvertible, Sendable {
     /// True for failures that make the input unreadable as the protocol says
     /// (HTTP 400); false for readable but unacceptable values (HTTP 422).
     public var isMalformed: Bool {
-        [.malformedBase64, .malformedTime, .malformedID, .wrongLength, .unsupportedVersion, .keysDoNotMatchRecipients]
-            .contains(code)
+        [
+            .malformedBase64, .malformedTime, .malformedID, .wrongLength, .unsupportedVersion, .keysDoNotMatchRecipients,
+            .duplicateKey, .malformedJSON,
+        ]
+        .contains(code)
     }
 
     public var description: String { "\(field): \(reason)" }

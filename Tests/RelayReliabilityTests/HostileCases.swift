@@ -185,7 +185,7 @@ extension HostileCase {
             let token = try await invite(scene)
             return RawRequest("POST", "/v1/enrol", body: try WireJSON.encode(TestPOC.enrolRequest(token: token, entity: "CERT\n\u{1B}[31m")))
         },
-        HostileCase("POST /v1/enrol", "entry.kind not in the enumeration", 400) { scene in
+        HostileCase("POST /v1/enrol", "entry.kind not in the enumeration", 422) { scene in
             try await enrolBody(scene) { body in
                 var entry = body["entry"] as? [String: Any] ?? [:]
                 entry["kind"] = "robot"

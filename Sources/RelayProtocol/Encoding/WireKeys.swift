@@ -30,14 +30,19 @@ public enum WireJSON {
         return encoder
     }
 
-    /// A fresh decoder.
+    /// A fresh decoder. It keeps the first of two equal keys: decode through
+    /// ``decode(_:from:)``, which refuses them first.
     public static func decoder() -> JSONDecoder { JSONDecoder() }
 
     /// Encodes a wire value.
     public static func encode(_ value: some Encodable) throws -> Data { try encoder().encode(value) }
 
-    /// Decodes a wire value.
+    /// Decodes a wire value, refusing first any object with a key twice
+    /// (``DuplicateKeys``) and text that is not UTF-8 JSON.
+    /// - Throws: a `WireError` (``WireError/Code/duplicateKey`` and
+    ///   ``WireError/Code/malformedJSON`` among them) or a `DecodingError`.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        try decoder().decode(type, from: data)
+        try DuplicateKeys.check(data)
+        return try decoder().decode(type, from: data)
     }
 }

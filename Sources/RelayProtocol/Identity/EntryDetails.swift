@@ -1,12 +1,12 @@
 import Foundation
 
 /// The six official UN languages (seed A/78/265 Annex A para 7 a iv).
-public enum UNLanguage: String, Hashable, Sendable, Codable, CaseIterable {
+public enum UNLanguage: String, Hashable, Sendable, WireEnumeration {
     case ar, en, es, fr, ru, zh
 }
 
 /// Whether a POC is an institution or a designated person (Annex A 7 a i-ii).
-public enum EntryKind: String, Hashable, Sendable, Codable, CaseIterable {
+public enum EntryKind: String, Hashable, Sendable, WireEnumeration {
     case institution, person
 }
 
@@ -91,10 +91,21 @@ public struct EntryDetails: Hashable, Sendable, Codable {
     }
 
     /// Checks the rules of section 3: `entity` required, at least one of
-    /// `email` or `phone`, a `name` for a person, lengths, shapes, no control
-    /// characters.
-    /// - Throws: ``WireError/Code/invalidField`` naming the field.
+    /// `email` or `phone`, a `name` for a person, lengths, shapes, and in
+    /// every text field no control character, line or paragraph separator, or
+    /// format character (Unicode general category Cf: bidi overrides and
+    /// isolates, zero-width characters, byte-order mark), so that no entry
+    /// can display as another (PROTOCOL.md 1.1, section 5).
+    /// - Throws: ``WireError/Code/invalidField`` naming the field (and the
+    ///   code point, for a character refused).
     public func validate() throws(WireError) {
+        for (value, field) in [
+            (entity, "entity"), (website, "website"), (name, "name"), (designation, "designation"), (email, "email"), (phone, "phone"),
+            (translationEn?.entity, "translation_en.entity"), (translationEn?.name, "translation_en.name"),
+            (translationEn?.designation, "translation_en.designation"),
+        ] {
+            if let value { try Self.characters(value, "entry.\(field)") }
+        }
         try Self.text(entity, "entry.entity", required: true)
         try Self.text(name, "entry.name", required: kind == .person)
         try Self.text(designation, "entry.designation", required: false)
@@ -109,7 +120,7 @@ public struct EntryDetails: Hashable, Sendable, Codable {
         if let email, !email.isEmpty {
             let parts = email.split(separator: "@", omittingEmptySubsequences: false)
             guard email.count <= Limits.email, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-                !email.contains(where: { $0.isWhitespace || $0.isControlCharacter })
+                !email.contains(where: \.isWhitespace)
             else { throw WireError(.invalidField, field: "entry.email", "must be an e-mail address like cert@example.org") }
         }
         if let phone, !phone.isEmpty {
@@ -120,7 +131,7 @@ public struct EntryDetails: Hashable, Sendable, Codable {
         }
         if let website, !website.isEmpty {
             guard website.count <= Limits.website, website.hasPrefix("https://") || website.hasPrefix("http://"),
-                !website.contains(where: { $0.isWhitespace || $0.isControlCharacter })
+                !website.contains(where: \.isWhitespace)
             else { throw WireError(.invalidField, field: "entry.website", "must be an http(s) address like https://www.example.org") }
         }
         guard !languages.isEmpty, languages.count <= Limits.languages, Set(languages).count == languages.count,
@@ -138,12 +149,24 @@ public struct EntryDetails: Hashable, Sendable, Codable {
         guard value.count <= Limits.text else {
             throw WireError(.invalidField, field: field, "must be at most \(Limits.text) characters")
         }
-        guard !value.contains(where: \.isControlCharacter) else {
-            throw WireError(.invalidField, field: field, "must not contain control characters or line breaks")
+    }
+
+    /// Refuses the first character of `value` that can hide or disguise text:
+    /// a control character (general category Cc), a line or paragraph
+    /// separator (Zl, Zp), or a format character (Cf).
+    private static func characters(_ value: String, _ field: String) throws(WireError) {
+        guard let scalar = value.unicodeScalars.first(where: { refusedKind($0) != nil }), let kind = refusedKind(scalar) else { return }
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        let code = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        throw WireError(.invalidField, field: field, "contains U+\(code) (\(kind))")
+    }
+
+    private static func refusedKind(_ scalar: Unicode.Scalar) -> String? {
+        switch scalar.properties.generalCategory {
+        case .control: "a control character or line break"
+        case .lineSeparator, .paragraphSeparator: "a line or paragraph separator"
+        case .format: "a format character that can make one text display as another"
+        default: nil
         }
     }
-}
-
-extension Character {
-    var isControlCharacter: Bool { unicodeScalars.contains { $0.properties.generalCategory == .control } }
 }

@@ -1,5 +1,5 @@
 /// A POC's role (seed A/78/265 Annex A para 7 a).
-public enum Role: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+public enum Role: String, Hashable, Sendable, WireEnumeration, CustomStringConvertible {
     case diplomatic, technical, custodian
     public var description: String { rawValue }
 }
@@ -8,7 +8,7 @@ public enum Role: String, Hashable, Sendable, Codable, CaseIterable, CustomStrin
 ///
 /// `Comparable` runs from least to most urgent: `routine < priority <
 /// immediate < flash`. Inboxes sort by ``rank`` (0 = most urgent).
-public enum Urgency: String, Hashable, Sendable, Codable, CaseIterable, Comparable, CustomStringConvertible {
+public enum Urgency: String, Hashable, Sendable, WireEnumeration, Comparable, CustomStringConvertible {
     case routine, priority, immediate, flash
 
     /// Sort key for inboxes: 0 for flash, 3 for routine.

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// The kind of an inner message (section 4.1).
-public enum MessageType: String, Hashable, Sendable, Codable, CaseIterable {
+public enum MessageType: String, Hashable, Sendable, WireEnumeration {
     case message, rfi
     case rfiResponse = "rfi-response"
     case notice
@@ -11,7 +11,7 @@ public enum MessageType: String, Hashable, Sendable, Codable, CaseIterable {
 }
 
 /// A Traffic Light Protocol 2.0 label.
-public enum TLPLabel: String, Hashable, Sendable, Codable, CaseIterable {
+public enum TLPLabel: String, Hashable, Sendable, WireEnumeration {
     case clear = "CLEAR", green = "GREEN", amber = "AMBER"
     case amberStrict = "AMBER+STRICT"
     case red = "RED"

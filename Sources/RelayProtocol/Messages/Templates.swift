@@ -35,7 +35,7 @@ public struct RFIFields: Hashable, Sendable, Codable {
 }
 
 /// How a response answers a request (R10).
-public enum ResponseMode: String, Hashable, Sendable, Codable {
+public enum ResponseMode: String, Hashable, Sendable, WireEnumeration {
     /// The response carries the answer.
     case answer
     /// Acknowledges receipt only, with an estimated response time. Not an
