@@ -88,6 +88,22 @@ struct AddressLimitTests {
         }
     }
 
+    @Test("behind a trusted proxy, failed authentications count against the forwarded client, not the proxy")
+    func failuresPerForwardedClient() async throws {
+        try await withRelay(configure: {
+            $0.rateLimits.publicPerSecond = 0.001
+            $0.rateLimits.publicBurst = 2
+            $0.trustedProxies = ["127.0.0.1"]
+        }) { relay, api in
+            var statuses: [Int] = []
+            for hop in ["192.0.2.1", "192.0.2.1", "192.0.2.1", "192.0.2.2"] {
+                let headers = [("Authorization", "Bearer \(Self.guessedToken())"), ("X-Forwarded-For", hop)]
+                statuses.append(try await api.http.send(method: "GET", path: "/v1/pings", body: nil, headers: headers, timeout: .seconds(10)).status)
+            }
+            #expect(statuses == [401, 401, 429, 401])
+        }
+    }
+
     @Test("an unknown route's problem echoes at most 64 characters of the path")
     func longPathIsNotEchoed() async throws {
         try await withRelay { relay, api in
