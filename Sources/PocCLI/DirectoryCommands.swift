@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import PocKit
 import RelayClient
@@ -34,7 +35,7 @@ struct DirectoryCommand: AsyncParsableCommand {
                 }
                 let environment = global.environment
                 if format == .json {
-                    environment.write(try jsonText(entries))
+                    environment.write(try prettyJSON(entries))
                     return
                 }
                 var rows = [["POC", "STATE", "ROLE", "ENTITY", "KEY"]]
@@ -69,7 +70,7 @@ struct DirectoryCommand: AsyncParsableCommand {
                 }
                 let environment = global.environment
                 if format == .json {
-                    environment.write(try jsonText(entry))
+                    environment.write(try prettyJSON(entry))
                     return
                 }
                 let d = entry.details

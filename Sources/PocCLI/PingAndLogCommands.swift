@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import PocKit
 import RelayProtocol
@@ -25,7 +26,7 @@ struct Pings: AsyncParsableCommand {
             let environment = global.environment
             if format == .json {
                 environment.write(
-                    try jsonText(
+                    try prettyJSON(
                         pings.map {
                             Line(
                                 pingID: $0.ping.pingID, campaignID: $0.ping.campaignID, issuedAt: $0.ping.issuedAt.description,
@@ -140,7 +141,7 @@ struct Log: AsyncParsableCommand {
                 let lines = try Log.entries(client, since: since, with: with)
                 let environment = global.environment
                 if format == .json {
-                    environment.write(try jsonText(lines))
+                    environment.write(try prettyJSON(lines))
                     return
                 }
                 var rows = [["", "SENT", "DIR", "ID", "FROM", "TO", "URGENCY", "TYPE", "SUBJECT"]]
@@ -187,7 +188,7 @@ struct Log: AsyncParsableCommand {
             guard ["json", "html"].contains(format) else { throw PocError.usage("--format must be json or html") }
             try await global.withClient(syncOutbox: false) { client in
                 let lines = try Log.entries(client, since: nil, with: nil)
-                let text = format == "json" ? try jsonText(lines) : Self.html(lines, me: client.me)
+                let text = format == "json" ? try prettyJSON(lines) : Self.html(lines, me: client.me)
                 if let output {
                     guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
                         throw PocError("cannot write \(output)")

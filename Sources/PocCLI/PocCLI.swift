@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import PocKit
 
@@ -41,11 +42,4 @@ public enum PocCLI {
         let status = await run(Array(CommandLine.arguments.dropFirst()), environment: .live())
         exit(status)
     }
-}
-
-/// A possibly multi-line ArgumentParser message as one line.
-func oneLine(_ message: String) -> String {
-    let text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-    return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        .joined(separator: " ").replacingOccurrences(of: ": - ", with: ": ").replacingOccurrences(of: " - ", with: ", ")
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import PocKit
 import ProcessLaunch
@@ -45,7 +46,7 @@ struct Inbox: AsyncParsableCommand {
                 }
             }
             if format == .json {
-                environment.write(try jsonText(lines))
+                environment.write(try prettyJSON(lines))
                 return
             }
             if lines.isEmpty {
@@ -147,7 +148,7 @@ struct Status: AsyncParsableCommand {
             let (status, deliveries) = try await client.status(messageID.id)
             let environment = global.environment
             if format == .json {
-                environment.write(try jsonText(status))
+                environment.write(try prettyJSON(status))
                 return
             }
             environment.write("message \(status.id), \(status.urgency.rawValue), accepted \(status.acceptedAt)")

@@ -45,7 +45,6 @@ enum ListFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
 
-extension Role: ExpressibleByArgument {}
 extension Urgency: ExpressibleByArgument {}
 extension UNLanguage: ExpressibleByArgument {}
 extension EntryKind: ExpressibleByArgument {}
@@ -79,16 +78,6 @@ extension TLPLabel: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
 }
 
-/// Durations written like `90s`, `15m`, `48h`, `7d` (at most ten years).
-struct DurationArgument: ExpressibleByArgument, Sendable {
-    let seconds: Int64
-
-    init?(argument: String) {
-        guard let seconds = HumanDuration.seconds(argument) else { return nil }
-        self.seconds = seconds
-    }
-}
-
 /// Comma-separated POC ids.
 func parseIDs(_ text: String?) throws -> [POCID] {
     guard let text, !text.isEmpty else { return [] }
@@ -97,23 +86,6 @@ func parseIDs(_ text: String?) throws -> [POCID] {
             throw PocError.usage("\($0) is not a POC id")
         }
         return id
-    }
-}
-
-/// Pretty JSON for `--format json`.
-func jsonText(_ value: some Encodable) throws -> String {
-    let encoder = WireJSON.encoder()
-    encoder.outputFormatting.insert(.prettyPrinted)
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
-}
-
-/// Aligned columns.
-func columns(_ rows: [[String]]) -> [String] {
-    guard let width = rows.first?.count else { return [] }
-    let widths = (0..<width).map { column in rows.map { $0[column].count }.max() ?? 0 }
-    return rows.map { row in
-        row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-            .trimmingCharacters(in: .whitespaces)
     }
 }
 

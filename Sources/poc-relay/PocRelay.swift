@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 
 /// `poc-relay`: the custodian's host tool, in the spirit of `prosodyctl`.
@@ -52,11 +53,4 @@ struct PocRelay: AsyncParsableCommand {
             Foundation.exit(code.rawValue)
         }
     }
-}
-
-/// A possibly multi-line ArgumentParser message as one line.
-func oneLine(_ message: String) -> String {
-    let text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-    return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        .joined(separator: " ").replacingOccurrences(of: ": - ", with: ": ").replacingOccurrences(of: " - ", with: ", ")
 }

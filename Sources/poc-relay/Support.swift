@@ -95,18 +95,6 @@ struct CLIError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Durations written like `90s`, `15m`, `48h`, `7d` (at most ten years).
-struct DurationArgument: ExpressibleByArgument, Sendable {
-    let seconds: Int64
-
-    init?(argument: String) {
-        guard let seconds = HumanDuration.seconds(argument) else { return nil }
-        self.seconds = seconds
-    }
-}
-
-extension Role: ExpressibleByArgument {}
-
 /// Output formats of listings.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
@@ -115,26 +103,4 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 /// Runs a `RelayService` call, turning its failure into a one-line CLI error.
 func cli<T>(_ body: () async throws(RelayFailure) -> T) async throws -> T {
     do { return try await body() } catch { throw CLIError(error.problem.detail) }
-}
-
-/// Pads cells into aligned columns.
-func table(_ header: [String], _ rows: [[String]]) -> String {
-    let all = [header] + rows
-    let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-    return all.map { row in
-        row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
-            .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-    }.joined(separator: "\n")
-}
-
-/// A CSV field, quoted when needed (RFC 4180).
-func csvField(_ text: String) -> String {
-    text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-}
-
-/// Pretty JSON for `--format json`.
-func prettyJSON(_ value: some Encodable) throws -> String {
-    let encoder = WireJSON.encoder()
-    encoder.outputFormatting.insert(.prettyPrinted)
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
 }

@@ -20,4 +20,15 @@ public enum HumanDuration {
         guard !overflow, seconds <= maximumSeconds else { return nil }
         return seconds
     }
+
+    /// `seconds` written back in the largest unit that divides it exactly
+    /// (`182d`, `36h`, `15m`, `90s`), so that ``seconds(_:)`` reads it as the
+    /// same duration; `0s` for zero or less.
+    public static func text(_ seconds: Int64) -> String {
+        guard seconds > 0 else { return "0s" }
+        for (scale, unit) in [(Int64(86_400), "d"), (3600, "h"), (60, "m")] where seconds % scale == 0 {
+            return "\(seconds / scale)\(unit)"
+        }
+        return "\(seconds)s"
+    }
 }
