@@ -58,3 +58,16 @@ public struct BuiltProduct: Sendable {
             standardError: String(decoding: run.standardError, as: UTF8.self))
     }
 }
+
+extension BuiltProduct {
+    /// The `poc-relay` executable.
+    /// - Throws: ``NotFound`` naming the folders searched.
+    public static func pocRelay() throws -> BuiltProduct { try named("poc-relay") }
+
+    /// The environment for a child process: this process's, without the
+    /// Swift backtracer (a crashing child then ends at once instead of
+    /// spending seconds symbolicating), and `extra` over both.
+    public static func childEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
+        ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }.merging(extra) { $1 }
+    }
+}

@@ -9,12 +9,6 @@ import Glibc
 import Darwin
 #endif
 
-/// The `poc-relay` executable SwiftPM built next to this test bundle.
-enum PocRelayBinary {
-    /// The path, or a test failure naming the folders searched.
-    static func url() throws -> URL { try BuiltProduct.named("poc-relay").url }
-}
-
 /// What one run of `poc-relay` produced.
 struct CLIResult: Sendable, CustomStringConvertible {
     let arguments: [String]
@@ -36,19 +30,11 @@ struct CLIResult: Sendable, CustomStringConvertible {
 /// Runs `poc-relay` with `arguments` in `workingDirectory`, killing it after `timeout` seconds.
 func runCLI(_ arguments: [String], in workingDirectory: String, timeout: TimeInterval = 15) async throws -> CLIResult {
     let run = try await ChildProcess.run(
-        executable: try PocRelayBinary.url().path, arguments: arguments, environment: cliEnvironment(),
+        executable: try BuiltProduct.pocRelay().url.path, arguments: arguments, environment: BuiltProduct.childEnvironment(),
         workingDirectory: workingDirectory, timeout: .milliseconds(Int(timeout * 1000)))
     return CLIResult(
         arguments: arguments, status: run.status, stdout: String(decoding: run.standardOutput, as: UTF8.self),
         stderr: String(decoding: run.standardError, as: UTF8.self), timedOut: run.timedOut)
-}
-
-/// The environment of `poc-relay` runs: ours, without the Swift backtracer
-/// (a crash then ends at once instead of spending seconds symbolicating).
-func cliEnvironment() -> [String: String] {
-    var environment = ProcessInfo.processInfo.environment
-    environment["SWIFT_BACKTRACE"] = "enable=no"
-    return environment
 }
 
 /// A long-running `poc-relay serve`: standard error is collected as it comes.
@@ -58,7 +44,7 @@ final class ServerProcess: Sendable {
     /// Starts `poc-relay` with `arguments`.
     init(_ arguments: [String], in workingDirectory: String) throws {
         child = try ChildProcess(
-            executable: try PocRelayBinary.url().path, arguments: arguments, environment: cliEnvironment(),
+            executable: try BuiltProduct.pocRelay().url.path, arguments: arguments, environment: BuiltProduct.childEnvironment(),
             workingDirectory: workingDirectory)
     }
 

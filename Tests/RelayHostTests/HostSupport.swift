@@ -8,22 +8,7 @@ import RelayTestSupport
 import Sodium
 import Testing
 
-// MARK: Temporary directories and live relays
-
-/// Runs `body` with a fresh temporary directory, removed afterwards whatever happens.
-func withTemporaryDirectory<T>(_ body: (TemporaryDirectory) async throws -> T) async throws -> T {
-    let directory = try TemporaryDirectory(prefix: "poc-relay-host")
-    defer { directory.remove() }
-    return try await body(directory)
-}
-
-/// A live relay over `dataDirectory` (a directory the test owns) and one API client for it.
-func withRelay<T: Sendable>(
-    dataDirectory: String, logger: Logger = Logger(label: "host-test-relay"), clock: TestClock? = nil,
-    configure: (inout RelayServerConfiguration) -> Void = { _ in }, _ body: (LiveRelay, RelayAPIClient) async throws -> T
-) async throws -> T {
-    try await LiveRelay.withClient(dataDirectory: dataDirectory, logger: logger, clock: clock, configure: configure, body)
-}
+// MARK: Clients
 
 /// Runs `body` with an API client for `baseURL`, shut down afterwards.
 func withClient<T: Sendable>(baseURL: URL, trust: RelayTrust, _ body: (RelayAPIClient) async throws -> T) async throws -> T {
@@ -49,21 +34,6 @@ func enrol(token: String, state: String, role: Role, api: RelayAPIClient) async 
     let response = try await api.enrol(
         EnrolRequest(token: token, signingKey: identity.publicKey.rawRepresentation, keyCertificate: certificate, entry: details))
     return EnrolledPOC(id: response.pocID, identity: identity, boxKeys: boxKeys)
-}
-
-// MARK: Expectations
-
-/// Expects `body` to fail with a relay answer of `status` carrying an RFC 9457 problem.
-func expectStatus<R>(_ status: Int, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> R) async {
-    do {
-        _ = try await body()
-        Issue.record("expected status \(status), got success", sourceLocation: sourceLocation)
-    } catch let error as RelayClientError {
-        #expect(error.status == status, "\(error)", sourceLocation: sourceLocation)
-        #expect(error.problem != nil, "no problem body: \(error)", sourceLocation: sourceLocation)
-    } catch {
-        Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
-    }
 }
 
 // MARK: Secrets as bytes

@@ -95,11 +95,9 @@ struct GuideTests {
                     String(relayID.dropFirst(offset).prefix(4))
                 }.joined(separator: " ")
                 let path = poc.url.deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-                let base = ProcessInfo.processInfo.environment.merging(
-                    childEnvironment([
-                        "PATH": path, "HOME": directory.path, "POC_PASSPHRASE_FILE": passphrase, "POC_INSECURE_FAST_KDF": "1",
-                    ])
-                ) { $1 }
+                let base = BuiltProduct.childEnvironment([
+                    "PATH": path, "HOME": directory.path, "POC_PASSPHRASE_FILE": passphrase, "POC_INSECURE_FAST_KDF": "1",
+                ])
 
                 // The correspondent: another state's technical POC, on its own home, with the same binary.
                 let theirs = base.merging(["POC_HOME": directory.file("deu")]) { $1 }

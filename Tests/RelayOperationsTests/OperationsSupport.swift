@@ -12,33 +12,14 @@ import Glibc
 import Darwin
 #endif
 
-/// Runs `body` with a fresh temporary directory, removed afterwards whatever happens.
-func withTemporaryDirectory<T>(_ body: (TemporaryDirectory) async throws -> T) async throws -> T {
-    let directory = try TemporaryDirectory(prefix: "poc-relay-ops")
-    defer { directory.remove() }
-    return try await body(directory)
-}
-
-/// The environment of child processes: ours, without the Swift backtracer
-/// (a crash then ends at once instead of spending seconds symbolicating).
-func childEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
-    ["SWIFT_BACKTRACE": "enable=no"].merging(extra) { $1 }
-}
-
 /// Runs the built `poc-relay` to completion.
 func pocRelay(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> BuiltProduct.Run {
-    try await BuiltProduct.named("poc-relay").run(arguments, environment: childEnvironment(), timeout: timeout)
+    try await BuiltProduct.pocRelay().run(arguments, environment: BuiltProduct.childEnvironment(), timeout: timeout)
 }
 
 extension BuiltProduct.Run {
     /// Non-empty lines of standard error.
     var errorLines: [String] { standardError.split(separator: "\n").map(String.init) }
-}
-
-/// A live relay over `dataDirectory` (one we own) and one API client for it,
-/// shut down after `body`, whether it returns or throws.
-func withRelay<T: Sendable>(dataDirectory: String, _ body: (LiveRelay, RelayAPIClient) async throws -> T) async throws -> T {
-    try await LiveRelay.withClient(dataDirectory: dataDirectory, body)
 }
 
 /// A `poc-relay serve` child process, for what only a separate process shows
@@ -48,8 +29,8 @@ final class ServeProcess: Sendable {
 
     init(_ arguments: [String]) throws {
         child = try ChildProcess(
-            executable: try BuiltProduct.named("poc-relay").url.path, arguments: ["serve"] + arguments,
-            environment: ProcessInfo.processInfo.environment.merging(childEnvironment()) { $1 }, standardOutput: .discard)
+            executable: try BuiltProduct.pocRelay().url.path, arguments: ["serve"] + arguments,
+            environment: BuiltProduct.childEnvironment(), standardOutput: .discard)
     }
 
     /// Standard error so far.

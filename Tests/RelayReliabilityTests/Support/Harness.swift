@@ -7,16 +7,6 @@ import RelayTestSupport
 import Sodium
 import Testing
 
-/// A live relay over a data directory of our own (removed afterwards) and one
-/// API client for it, shut down after `body` whether it returns or throws.
-func withRelay<T: Sendable>(
-    configure: (inout RelayServerConfiguration) -> Void = { _ in }, _ body: (LiveRelay, RelayAPIClient) async throws -> T
-) async throws -> T {
-    let directory = try TemporaryDirectory(prefix: "poc-relay-reliability")
-    defer { directory.remove() }
-    return try await LiveRelay.withClient(dataDirectory: directory.path, configure: configure, body)
-}
-
 /// One HTTP request as a hostile client sends it: any method, path, headers and bytes.
 struct RawRequest: Sendable {
     var method: String
@@ -51,23 +41,6 @@ extension RelayAPIClient {
             method: request.method, path: request.path, query: request.query, body: request.body, headers: request.headers,
             timeout: timeout)
     }
-}
-
-extension RawResponse {
-    /// The RFC 9457 problem body, requiring its media type and a non-empty detail.
-    func problem(sourceLocation: SourceLocation = #_sourceLocation) throws -> Problem {
-        #expect(mediaType == "application/problem+json", "status \(status): \(mediaType ?? "no media type")", sourceLocation: sourceLocation)
-        let problem = try WireJSON.decode(Problem.self, from: body)
-        #expect(problem.status == status, sourceLocation: sourceLocation)
-        #expect(!problem.detail.trimmingCharacters(in: .whitespaces).isEmpty, sourceLocation: sourceLocation)
-        return problem
-    }
-
-    /// The body decoded as a wire type.
-    func decode<T: Decodable>(_ type: T.Type) throws -> T { try WireJSON.decode(T.self, from: body) }
-
-    /// The body as text, for messages.
-    var text: String { String(decoding: body.prefix(600), as: UTF8.self) }
 }
 
 /// JSON bodies built by hand, to send what no wire type would encode.
@@ -128,22 +101,4 @@ func eventually(timeout: Duration, poll: Duration = .milliseconds(50), _ conditi
         try? await Task.sleep(for: poll)
     }
     return try await condition()
-}
-
-/// Expects a relay error with `status` carrying an RFC 9457 problem.
-func expectStatus<R>(_ status: Int, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> R) async {
-    do {
-        _ = try await body()
-        Issue.record("expected status \(status), got success", sourceLocation: sourceLocation)
-    } catch let error as RelayClientError {
-        #expect(error.status == status, "\(error)", sourceLocation: sourceLocation)
-        #expect(error.problem != nil, "no problem body: \(error)", sourceLocation: sourceLocation)
-    } catch {
-        Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
-    }
-}
-
-/// Entry details for tests.
-func details(_ entity: String = "CERT-XX") -> EntryDetails {
-    EntryDetails(kind: .institution, entity: entity, email: "cert@example.org", languages: ["en", "fr"], entryLanguage: .fr)
 }

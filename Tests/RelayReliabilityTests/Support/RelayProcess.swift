@@ -9,12 +9,6 @@ import Glibc
 import Darwin
 #endif
 
-/// The `poc-relay` executable SwiftPM built next to this test bundle.
-enum PocRelayBinary {
-    /// The path, or a test failure naming the folders searched.
-    static func url() throws -> URL { try BuiltProduct.named("poc-relay").url }
-}
-
 /// A `poc-relay` child process; its output is collected as it comes, on
 /// threads of their own (never on the cooperative pool).
 final class RelayProcess: Sendable {
@@ -23,9 +17,8 @@ final class RelayProcess: Sendable {
 
     /// Starts `poc-relay` with `arguments`.
     init(_ arguments: [String]) throws {
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = "enable=no"
-        child = try ChildProcess(executable: try PocRelayBinary.url().path, arguments: arguments, environment: environment)
+        child = try ChildProcess(
+            executable: try BuiltProduct.pocRelay().url.path, arguments: arguments, environment: BuiltProduct.childEnvironment())
     }
 
     var stdout: String { String(decoding: child.standardOutput, as: UTF8.self) }
