@@ -111,8 +111,10 @@ struct Serve: AsyncParsableCommand {
         do {
             try await group.run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            // Taken between the check above and the bind: still one line, and no store failure.
+            // Taken between the check above and the bind: still one line, naming the port
+            // (the metrics port if that is the one held; ours are closed by now).
             try? service.store.close()
+            if let metricsPort { try await Self.requireFree(host: "127.0.0.1", port: metricsPort) }
             Self.portInUse(host: host, port: port)
         }
         try service.store.close()
