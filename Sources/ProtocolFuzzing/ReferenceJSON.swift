@@ -2,8 +2,10 @@ import Foundation
 
 /// A plain, slow reading of JSON (RFC 8259) that finds a key sent twice, to
 /// check `DuplicateKeys` against: a recursive descent over the whole grammar,
-/// with each key's text decoded by `JSONSerialization` (not by the scan's
-/// own unescaping), compared with Swift's string equality.
+/// with each key's text decoded by `JSONDecoder`, the relay's reader (not by
+/// the scan's own unescaping), compared with Swift's string equality.
+/// (`JSONSerialization` would not do: it drops a U+FEFF that follows an
+/// escape, so it reads `"\u0065\u{FEFF}mail"` as `email`.)
 enum ReferenceJSON {
     /// What the reading found.
     enum Outcome: Equatable {
@@ -37,6 +39,7 @@ enum ReferenceJSON {
     private struct Reader {
         let bytes: [UInt8]
         var index = 0
+        let decoder = JSONDecoder()
 
         mutating func whitespace() {
             while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
@@ -91,7 +94,7 @@ enum ReferenceJSON {
             }
         }
 
-        /// A string literal at `index`, decoded by `JSONSerialization`.
+        /// A string literal at `index`, decoded by `JSONDecoder`.
         mutating func string() throws(Stop) -> String {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw .notJSON }
             let start = index
@@ -103,9 +106,7 @@ enum ReferenceJSON {
             guard index < bytes.count else { throw .notJSON }
             index += 1
             let literal = Data(bytes[start..<index])
-            guard let text = (try? JSONSerialization.jsonObject(with: literal, options: [.fragmentsAllowed])) as? String else {
-                throw .notJSON
-            }
+            guard let text = try? decoder.decode(String.self, from: literal) else { throw .notJSON }
             return text
         }
 

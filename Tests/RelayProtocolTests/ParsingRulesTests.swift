@@ -86,6 +86,13 @@ struct ParsingRulesTests {
         #expect(DuplicateKeys.scan(Data(#"{"é":1,"e\u0301":2}"#.utf8)) == .repeated(path: "é"))
     }
 
+    @Test("a U+FEFF after an escape stays in the key, as JSONDecoder reads it (the fuzzer's first finding)")
+    func byteOrderMarkAfterEscape() throws {
+        let json = Data("{\"\\u0065\u{FEFF}mail\":1,\"e\u{FEFF}mail\":2}".utf8)
+        #expect(try JSONDecoder().decode([String: Int].self, from: json).count == 1)
+        #expect(DuplicateKeys.scan(json) == .repeated(path: "e\u{FEFF}mail"))
+    }
+
     @Test(
         "equal keys in different objects, keys equal to values, and look-alike keys are no repetition",
         arguments: [
