@@ -93,6 +93,9 @@ public final class RelayService: Sendable {
             throw failure
         } catch let error as StoreError where error.code == .unreadableRow {
             throw unreadable(what, error.reason)
+        } catch is CancellationError {
+            // The task was cancelled (shutdown, a client gone): not a store failure.
+            throw .unavailable
         } catch {
             logger.error("store failure", metadata: ["operation": "\(what)", "error": "\(error)"])
             throw .unavailable
