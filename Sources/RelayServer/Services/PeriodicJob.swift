@@ -61,7 +61,10 @@ public struct PeriodicJob: Service {
         do {
             return try await work()
         } catch {
-            Logger(label: label).error("\(chore) failed", metadata: ["error": "\(error.problem.detail)"])
+            // A turn cut short by shutdown (its store call cancelled) is not a failed chore.
+            if !Task.isCancelled && !Task.isShuttingDownGracefully {
+                Logger(label: label).error("\(chore) failed", metadata: ["error": "\(error.problem.detail)"])
+            }
             return nil
         }
     }
