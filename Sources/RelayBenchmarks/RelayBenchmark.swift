@@ -53,6 +53,13 @@ struct RelayBenchmark {
             report.servicePath = try await ServicePathBenchmark(options: options).run()
             return report
         }
+        if options.only == .throughput {
+            // The growth scenario's measurement with nothing preloaded and the fewest POCs it needs.
+            var alone = options
+            alone.preloaded = 0
+            report.growth = [try await RelayBenchmark(options: alone).growthLevel(pocs: 18)]
+            return report
+        }
         if options.only == .latency {
             report.latency = try await latencyOnly()
             return report

@@ -10,4 +10,7 @@ enum RelayScenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     case floor
     /// The service path: `RelayService.submit` in process, without HTTP.
     case service
+    /// Lean throughput and paced p99 on a relay of 18 POCs, each run one of each:
+    /// the quickest before and after of a change to the submit path.
+    case throughput
 }
