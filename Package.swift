@@ -48,7 +48,7 @@ let package = Package(
         ),
         // The only target that imports CSodium: a small, misuse-resistant API.
         .target(name: "Sodium", dependencies: ["CSodium"], swiftSettings: swiftSettings),
-        // The wire contract of PROTOCOL.md v1: pure, no networking, no files.
+        // The wire contract of docs/protocol.md (version 1.1): pure, no networking, no files.
         .target(name: "RelayProtocol", dependencies: ["Sodium"], swiftSettings: swiftSettings),
         // The relay's SQLite store (GRDB on the system libsqlite3).
         .target(
@@ -85,7 +85,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The HTTPS client of PROTOCOL.md section 5 (AsyncHTTPClient), for `poc`, tests and benchmarks.
+        // The HTTPS client of docs/protocol.md section 5 (AsyncHTTPClient), for `poc`, tests and benchmarks.
         .target(
             name: "RelayClient",
             dependencies: [

@@ -2,7 +2,7 @@ public import Foundation
 public import RelayProtocol
 public import Sodium
 
-/// Typed calls for every endpoint of PROTOCOL.md section 5.
+/// Typed calls for every endpoint of docs/protocol.md section 5.
 ///
 /// Bodies go both ways through ``WireJSON``; every call sends
 /// `Accept: application/json` and, with a body, `Content-Type: application/json`.

@@ -61,7 +61,7 @@ extension RelaySession {
     }
 
     /// Signs and sends the receipt for `message`. Call only once the message
-    /// opened and verified (PROTOCOL.md 4.4): a receipt says it was received.
+    /// opened and verified (docs/protocol.md 4.4): a receipt says it was received.
     /// - Parameter message: The inbox message, as received.
     /// - Throws: ``RelayClientError``.
     public func sendReceipt(for message: InboxMessage) async throws(RelayClientError) {

@@ -52,7 +52,7 @@ enum JSONBody {
 
     private static func unknown(_ field: String) -> RelayFailure {
         .badRequest(
-            "The field \(RelayFailure.printable(field)) is not part of this request in protocol version 1; remove it (see PROTOCOL.md section 5)."
+            "The field \(RelayFailure.printable(field)) is not part of this request in protocol version 1; remove it (see docs/protocol.md section 5)."
         )
     }
 

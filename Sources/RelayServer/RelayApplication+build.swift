@@ -70,7 +70,7 @@ public func buildApplication(
         services: services, onServerRunning: onServerRunning, logger: logger)
 }
 
-/// The routes of PROTOCOL.md section 5, behind the problem renderer, metrics,
+/// The routes of docs/protocol.md section 5, behind the problem renderer, metrics,
 /// rate limits and, for all but the public endpoints, session authentication.
 ///
 /// Rate limits (README, "Rate limits"): one bucket per client address for

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// The ping schedule as the custodian reads it (`poc-relay ping status`): the
-/// latest campaign and when the next one is due (PROTOCOL.md section 7).
+/// latest campaign and when the next one is due (docs/protocol.md section 7).
 public struct PingScheduleStatus: Sendable, Hashable {
     /// The latest campaign, scheduled or started by hand, with its counts now.
     public struct Campaign: Sendable, Hashable {

@@ -4,7 +4,7 @@ import RelayProtocol
 import RelayStore
 import Sodium
 
-/// The stored ping schedule (PROTOCOL.md section 7): the next scheduled
+/// The stored ping schedule (docs/protocol.md section 7): the next scheduled
 /// campaign is due one interval after the latest campaign, scheduled or
 /// started by hand, whatever restarts happen in between; with no campaign
 /// ever, one interval after scheduling was first enabled on the store.

@@ -1,6 +1,6 @@
 public import RelayProtocol
 
-/// What the relay's rules allow, with the defaults of PROTOCOL.md sections 6-8.
+/// What the relay's rules allow, with the defaults of docs/protocol.md sections 6-8.
 ///
 /// A plain value: the library never reads the environment; the `poc-relay`
 /// executable fills it from flags and a config file.

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// The facts behind the ping schedule (PROTOCOL.md section 7): what the store
+/// The facts behind the ping schedule (docs/protocol.md section 7): what the store
 /// holds, not a judgement of it (the service computes the due time).
 public struct PingScheduleRecord: Sendable, Hashable {
     /// The interval the last `serve` started with, in seconds; nil when it

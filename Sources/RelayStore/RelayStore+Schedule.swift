@@ -1,7 +1,7 @@
 public import Foundation
 internal import GRDB
 
-/// The stored ping schedule (PROTOCOL.md section 7): kept in the store, not in
+/// The stored ping schedule (docs/protocol.md section 7): kept in the store, not in
 /// a running process, so restarts neither postpone nor repeat a campaign.
 ///
 /// Two `meta` rows hold it: the interval the last `serve` started with

@@ -8,7 +8,7 @@ import RelayTestSupport
 import Sodium
 import Testing
 
-/// Liveness pings (PROTOCOL.md section 7) through a live HTTPS relay.
+/// Liveness pings (docs/protocol.md section 7) through a live HTTPS relay.
 @Suite("Liveness pings over HTTPS", .timeLimit(.minutes(1)))
 struct PingTests {
     /// The relay's signing key as a client pins it, from `GET /v1/relay`.

@@ -13,7 +13,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The stored ping schedule (PROTOCOL.md section 7) on the real binary: the
+/// The stored ping schedule (docs/protocol.md section 7) on the real binary: the
 /// next campaign is due one interval after the latest, whatever restarts
 /// happen, and a relay that was down when one fell due starts it on serving.
 @Suite("Stored ping schedule", .timeLimit(.minutes(1)))

@@ -3,7 +3,7 @@ import RelayProtocol
 import Sodium
 import Testing
 
-/// The parsing rules of PROTOCOL.md 1.1, section 5: a key twice is malformed,
+/// The parsing rules of docs/protocol.md 1.1, section 5: a key twice is malformed,
 /// a value outside its enumeration is invalid, directory text has no
 /// control or format characters.
 @Suite("Parsing rules of protocol 1.1")

@@ -3,7 +3,7 @@ import RelayProtocol
 import Sodium
 import Testing
 
-@Suite("PROTOCOL.md v1 vectors (PyNaCl)")
+@Suite("docs/protocol.md v1 vectors (PyNaCl)")
 struct VectorTests {
     let v = ProtocolVectors.shared
 

@@ -7,7 +7,7 @@ import RelayTestSupport
 import Sodium
 import Testing
 
-/// One hostile input to one endpoint of PROTOCOL.md section 5, and what the
+/// One hostile input to one endpoint of docs/protocol.md section 5, and what the
 /// relay must answer.
 struct HostileCase: Sendable, CustomTestStringConvertible {
     /// `METHOD /path` as in section 5.

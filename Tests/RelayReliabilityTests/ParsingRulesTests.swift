@@ -7,7 +7,7 @@ import RelayTestSupport
 import Sodium
 import Testing
 
-/// The parsing rules of PROTOCOL.md 1.1 (section 5) on the wire, against a
+/// The parsing rules of docs/protocol.md 1.1 (section 5) on the wire, against a
 /// real relay over HTTPS: a key twice is 400, a value outside its
 /// enumeration and a format character in directory text are 422, each with
 /// a detail that says what to fix and echoes at most 64 characters.

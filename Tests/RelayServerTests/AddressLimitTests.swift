@@ -5,7 +5,7 @@ import RelayServer
 import RelayTestSupport
 import Testing
 
-/// PROTOCOL.md section 5, parsing rules: unauthenticated and failed requests
+/// docs/protocol.md section 5, parsing rules: unauthenticated and failed requests
 /// count against the caller's address before any credential is checked;
 /// `GET /healthz` is never rate limited; a detail echoes at most 64
 /// characters of what the client sent.

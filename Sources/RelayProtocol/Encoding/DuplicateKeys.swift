@@ -1,6 +1,6 @@
 public import Foundation
 
-/// Finds a JSON object key sent twice in one object, at any depth (PROTOCOL.md
+/// Finds a JSON object key sent twice in one object, at any depth (docs/protocol.md
 /// 1.1, section 5: such a request is malformed, so that two readers of it,
 /// a proxy keeping the last value and a decoder keeping the first, never
 /// disagree on what it says).

@@ -1,7 +1,7 @@
 /// A string enumeration of the wire (`role`, `kind`, `urgency`, `type`,
 /// `tlp`, `entry_language`, `mode`).
 ///
-/// A string outside the set is well-formed but invalid (PROTOCOL.md 1.1,
+/// A string outside the set is well-formed but invalid (docs/protocol.md 1.1,
 /// section 5): decoding it throws ``WireError/Code/unknownValue`` (422)
 /// naming the allowed values, never the value sent, instead of the
 /// `DecodingError` (400) of a plain `RawRepresentable`.

@@ -76,7 +76,7 @@ public struct EntryDetails: Hashable, Sendable, Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        // Absent optional fields are written as null, as in PROTOCOL.md section 3.
+        // Absent optional fields are written as null, as in docs/protocol.md section 3.
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(kind, forKey: .kind)
         try c.encode(entity, forKey: .entity)
@@ -95,7 +95,7 @@ public struct EntryDetails: Hashable, Sendable, Codable {
     /// every text field no control character, line or paragraph separator, or
     /// format character (Unicode general category Cf: bidi overrides and
     /// isolates, zero-width characters, byte-order mark), so that no entry
-    /// can display as another (PROTOCOL.md 1.1, section 5).
+    /// can display as another (docs/protocol.md 1.1, section 5).
     /// - Throws: ``WireError/Code/invalidField`` naming the field (and the
     ///   code point, for a character refused).
     public func validate() throws(WireError) {

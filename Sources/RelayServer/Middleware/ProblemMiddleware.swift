@@ -42,7 +42,7 @@ public struct ProblemMiddleware: RouterMiddleware {
         case 404:
             return Problem(
                 status: 404, title: "Not found",
-                detail: "There is no \(request.method.rawValue) \(path) on this relay. See PROTOCOL.md section 5.",
+                detail: "There is no \(request.method.rawValue) \(path) on this relay. See docs/protocol.md section 5.",
                 type: "urn:poc-relay:problem:not-found")
         case 405:
             return Problem(
@@ -51,7 +51,7 @@ public struct ProblemMiddleware: RouterMiddleware {
         case 413:
             return RelayFailure.tooLarge("The request is larger than the relay accepts (\(context.maxUploadSize) bytes).").problem
         case 400..<500:
-            return RelayFailure.badRequest("The request could not be read: check the body is JSON of the shape PROTOCOL.md gives.").problem
+            return RelayFailure.badRequest("The request could not be read: check the body is JSON of the shape docs/protocol.md gives.").problem
         default:
             return Problem(
                 status: status.code, title: status.reasonPhrase, detail: "The relay could not handle this request; try again.",

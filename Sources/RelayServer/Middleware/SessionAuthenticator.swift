@@ -9,7 +9,7 @@ import RelayService
 /// ``AddressLimiter``, and is 429 once that bucket is empty. While it is
 /// empty, only tokens in ``KnownSessions`` are looked up; any other is 429
 /// before it is hashed or read from the store, so a flood of guessed tokens
-/// costs a bucket check each (PROTOCOL.md section 5, parsing rules).
+/// costs a bucket check each (docs/protocol.md section 5, parsing rules).
 public struct SessionAuthenticator: RouterMiddleware {
     public typealias Context = RelayRequestContext
     let service: RelayService

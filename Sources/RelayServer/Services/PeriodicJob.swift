@@ -70,7 +70,7 @@ public struct PeriodicJob: Service {
     }
 
     /// Deletes expired ciphertext and, past the audit period, routing metadata
-    /// (PROTOCOL.md section 6), once at start and then every `interval`.
+    /// (docs/protocol.md section 6), once at start and then every `interval`.
     public static func retentionSweep(service: RelayService, interval: Duration) -> PeriodicJob {
         PeriodicJob(label: "poc-relay.retention", chore: "retention sweep", interval: interval, runsAtStart: true) { () async throws(RelayFailure) in
             try await service.sweepRetention()
@@ -78,7 +78,7 @@ public struct PeriodicJob: Service {
     }
 
     /// Starts the scheduled ping campaigns (R8: every six months) from the
-    /// schedule kept in the store (PROTOCOL.md section 7): the next campaign
+    /// schedule kept in the store (docs/protocol.md section 7): the next campaign
     /// is due one interval after the latest, whatever restarts happen, and a
     /// relay that was down when one fell due starts it at its first look.
     /// The first look, at start, records `interval` in the store (or that
