@@ -12,14 +12,14 @@ struct GroupCommitTests {
         var started = held.started.makeAsyncIterator()
 
         let leader = Task { try await group.submit(0) }
-        #expect(await started.next() == [0])
+        try #require(await started.next() == [0])
         let followers = try await queue([1, 2, 3], on: group)
         #expect(await group.waiting == 3)
 
         held.release()
         #expect(try await leader.value == "outcome-0")
         // The lead went to the first follower without anyone submitting again.
-        #expect(await started.next() == [1, 2, 3])
+        try #require(await started.next() == [1, 2, 3])
         held.release()
         for (item, task) in zip([1, 2, 3], followers) {
             #expect(try await task.value == "outcome-\(item)")
@@ -35,11 +35,11 @@ struct GroupCommitTests {
         var started = held.started.makeAsyncIterator()
 
         let leader = Task { try await group.submit(7) }
-        #expect(await started.next() == [7])
+        try #require(await started.next() == [7])
         let items = [42, 5, 19, 3]
         let followers = try await queue(items, on: group)
         held.release()
-        #expect(await started.next() == items)
+        try #require(await started.next() == items)
         held.release()
         #expect(try await leader.value == "outcome-7")
         let outcomes = try await followers.asyncMap { try await $0.value }
@@ -53,15 +53,15 @@ struct GroupCommitTests {
         var started = held.started.makeAsyncIterator()
 
         let leader = Task { try await group.submit(0) }
-        #expect(await started.next() == [0])
+        try #require(await started.next() == [0])
         let followers = try await queue(Array(1...7), on: group)
         held.release()
-        #expect(await started.next() == [1, 2, 3])
+        try #require(await started.next() == [1, 2, 3])
         #expect(await group.waiting == 4)
         held.release()
-        #expect(await started.next() == [4, 5, 6])
+        try #require(await started.next() == [4, 5, 6])
         held.release()
-        #expect(await started.next() == [7])
+        try #require(await started.next() == [7])
         held.release()
 
         #expect(try await leader.value == "outcome-0")
@@ -79,13 +79,13 @@ struct GroupCommitTests {
         var started = held.started.makeAsyncIterator()
 
         let first = Task { try await group.submit(0) }
-        #expect(await started.next() == [0])
+        try #require(await started.next() == [0])
         let failing = try await queue([1, 2], on: group)
         held.release()
-        #expect(await started.next() == [1, 2])
+        try #require(await started.next() == [1, 2])
         let after = try await queue([3, 4], on: group)
         held.release(failing: DiskFull())
-        #expect(await started.next() == [3, 4])
+        try #require(await started.next() == [3, 4])
         held.release()
 
         #expect(try await first.value == "outcome-0")
@@ -102,11 +102,11 @@ struct GroupCommitTests {
         var started = held.started.makeAsyncIterator()
 
         let leader = Task { try await group.submit(0) }
-        #expect(await started.next() == [0])
+        try #require(await started.next() == [0])
         let followers = try await queue([1], on: group)
         held.release(failing: DiskFull())
         await #expect(throws: DiskFull.self) { try await leader.value }
-        #expect(await started.next() == [1])
+        try #require(await started.next() == [1])
         held.release()
         #expect(try await followers[0].value == "outcome-1")
     }
@@ -118,12 +118,12 @@ struct GroupCommitTests {
         var started = held.started.makeAsyncIterator()
 
         let first = Task { try await group.submit(1) }
-        #expect(await started.next() == [1])
+        try #require(await started.next() == [1])
         held.release()
         #expect(try await first.value == "outcome-1")
 
         let second = Task { try await group.submit(2) }
-        #expect(await started.next() == [2])
+        try #require(await started.next() == [2])
         held.release()
         #expect(try await second.value == "outcome-2")
         #expect(held.batches == [[1], [2]])

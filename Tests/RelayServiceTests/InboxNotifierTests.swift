@@ -38,6 +38,26 @@ struct InboxNotifierTests {
         #expect(await notifier.waiterCount(for: "FRA-TEC-1") == 0)
     }
 
+    @Test("a notify queued right behind a wait lands between its check and its registration, and is not missed")
+    func notifyBetweenCheckAndRegistration() async throws {
+        let notifier = InboxNotifier()
+        for turn in 1...3 {
+            // Keeps the actor busy, so that the wait and then the notify queue up
+            // behind it in that order: the wait checks the generation and
+            // suspends to register its waiter, and the notify runs in between.
+            let busy = Task { await notifier.notify(repeatElement("BUSY-TEC-1", count: 3_000_000)) }
+            try await Task.sleep(for: .milliseconds(20))
+            let start = ContinuousClock.now
+            let wait = Task { await notifier.wait(for: "FRA-TEC-1", after: UInt64(turn - 1), timeout: .seconds(30)) }
+            try await Task.sleep(for: .milliseconds(20))
+            await notifier.notify(["FRA-TEC-1"])
+            await wait.value
+            await busy.value
+            #expect(ContinuousClock.now - start < .seconds(15))
+            #expect(await notifier.waiterCount(for: "FRA-TEC-1") == 0)
+        }
+    }
+
     @Test("a wait with nothing new ends when its timeout passes, and leaves no waiter behind")
     func waitTimesOut() async throws {
         let notifier = InboxNotifier()
@@ -46,10 +66,13 @@ struct InboxNotifierTests {
         #expect(await notifier.waiterCount(for: "FRA-TEC-1") == 0)
 
         // Timeouts so short that they may fire before the waiter is registered.
-        let short = await elapsed {
+        // (In a task, so that a wait that never ends fails the test, not hangs it.)
+        let done = WakeLog()
+        Task {
             for _ in 0..<200 { await notifier.wait(for: "FRA-TEC-1", after: 0, timeout: .milliseconds(1)) }
+            done.append("done")
         }
-        #expect(short < .seconds(20))
+        try await eventually(within: .seconds(20)) { done.entries == ["done"] }
         #expect(await notifier.waiterCount(for: "FRA-TEC-1") == 0)
         #expect(await notifier.generation(of: "FRA-TEC-1") == 0)
     }
@@ -82,11 +105,9 @@ struct InboxNotifierTests {
         try await eventually { await notifier.waiterCount(for: "FRA-TEC-1") == 3 }
         try await eventually { await notifier.waiterCount(for: "DEU-TEC-1") == 1 }
 
-        let took = await elapsed {
-            await notifier.notify(["FRA-TEC-1"])
-            for wait in waits { await wait.value }
-        }
-        #expect(took < .seconds(5))
+        await notifier.notify(["FRA-TEC-1"])
+        try await eventually(within: .seconds(5)) { woken.entries.count == 3 }
+        for wait in waits { await wait.value }
         #expect(woken.entries.sorted() == ["FRA-0", "FRA-1", "FRA-2"])
         // The other POC's waiter is still there, and its generation did not move.
         try await Task.sleep(for: .milliseconds(50))
@@ -96,23 +117,27 @@ struct InboxNotifierTests {
         #expect(await notifier.waiterCount(for: "FRA-TEC-1") == 0)
 
         await notifier.notify(["DEU-TEC-1"])
+        try await eventually(within: .seconds(5)) { woken.entries.last == "DEU" }
         await other.value
-        #expect(woken.entries.last == "DEU")
     }
 
     @Test("notifyEveryone wakes the waiters of every POC, and moves only their generations")
     func notifyEveryone() async throws {
         let notifier = InboxNotifier()
         let pocs = ["FRA-TEC-1", "DEU-DIP-1", "KOR-TEC-2"]
-        let waits = pocs.map { poc in Task { await notifier.wait(for: poc, after: 0, timeout: .seconds(30)) } }
+        let woken = WakeLog()
+        let waits = pocs.map { poc in
+            Task {
+                await notifier.wait(for: poc, after: 0, timeout: .seconds(30))
+                woken.append(poc)
+            }
+        }
         for poc in pocs {
             try await eventually { await notifier.waiterCount(for: poc) == 1 }
         }
-        let took = await elapsed {
-            await notifier.notifyEveryone()
-            for wait in waits { await wait.value }
-        }
-        #expect(took < .seconds(5))
+        await notifier.notifyEveryone()
+        try await eventually(within: .seconds(5)) { woken.entries.count == 3 }
+        for wait in waits { await wait.value }
         for poc in pocs {
             #expect(await notifier.generation(of: poc) == 1)
             #expect(await notifier.waiterCount(for: poc) == 0)
