@@ -34,7 +34,6 @@ public enum FuzzTarget {
     /// - Throws: ``FuzzFinding`` when a property does not hold.
     public static func check(_ data: Data, keys: FuzzKeys?) throws(FuzzFinding) {
         try duplicateKeysFound(data)
-        try fastAgreesWithStrict(data)
         try roundTrip(Envelope.self, data, "envelope") { (envelope: Envelope) throws(FuzzFinding) in
             _ = try? envelope.validateForSubmission(limits: .defaults)
             _ = envelope.associatedData
@@ -56,30 +55,14 @@ public enum FuzzTarget {
     }
 
     /// The one-pass duplicate-key scan finds exactly the repeated key a plain
-    /// reading of the whole JSON finds (wherever the input is JSON), and the
-    /// fast envelope reader accepts no input with a key twice.
+    /// reading of the whole JSON finds (wherever the input is JSON).
     private static func duplicateKeysFound(_ data: Data) throws(FuzzFinding) {
         let scanned = DuplicateKeys.scan(data)
-        if case .repeated = scanned, Envelope.decodeFast(data) != nil {
-            throw FuzzFinding(description: "envelope: the fast reader accepted an object with a key twice")
-        }
         switch (ReferenceJSON.read(data), scanned) {
         case (.notJSON, _), (.distinct, .distinct): return
         case (.repeated(let path), .repeated(let found)) where path == found: return
         case (let reference, _):
             throw FuzzFinding(description: "duplicate keys: the scan found \(scanned), a plain reading \(reference)")
-        }
-    }
-
-    /// The relay's fast envelope reader accepts nothing the strict decoder
-    /// refuses, and reads what it accepts to the same value.
-    private static func fastAgreesWithStrict(_ data: Data) throws(FuzzFinding) {
-        guard let fast = Envelope.decodeFast(data) else { return }
-        guard let strict = try? WireJSON.decode(Envelope.self, from: data) else {
-            throw FuzzFinding(description: "envelope: the fast reader accepted what the strict decoder refuses")
-        }
-        guard strict == fast else {
-            throw FuzzFinding(description: "envelope: the fast reader and the strict decoder read different values")
         }
     }
 

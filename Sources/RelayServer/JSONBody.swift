@@ -27,10 +27,6 @@ enum JSONBody {
             throw RelayFailure.tooLarge("The request body is larger than \(context.maxUploadSize) bytes.")
         }
         let data = Data(buffer.readableBytesView)
-        // The relay's hot path: envelopes in the form clients send take the fast reader.
-        if let fast = T.self as? any FastWireDecodable.Type, let value = fast.decodeFast(data) as? T {
-            return value
-        }
         let value: T
         do {
             value = try WireJSON.decode(T.self, from: data)
@@ -89,7 +85,7 @@ enum JSONBody {
 
     /// A JSON response.
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try (value as? any FastWireEncodable)?.wireJSON ?? WireJSON.encode(value)
+        let data = try WireJSON.encode(value)
         return Response(
             status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -5,7 +5,12 @@ import Synchronization
 /// Active callers by session and by POC id, in memory, so that an
 /// authenticated request and a submission's routing check need no store read
 /// (each read is a hop to a database queue and back, which cost more CPU than
-/// the rest of a submission did).
+/// the rest of a submission did). Measured against the same relay reading the
+/// store for every caller (benchmark `relay --only throughput`, 9 interleaved
+/// pairs on two loaded cores): +44 % throughput and 30 % less CPU per message
+/// (574 against 843 µs, lower in 9 pairs of 9); its effect on p99 was not
+/// measurable there. It earns its place; the fast envelope reader, a
+/// hand-written submit answer and unsynced fetch marks did not and were removed.
 ///
 /// It only ever holds active POCs and unexpired sessions, and it is cleared:
 /// - at once by a revocation through this process's service, with ``clear()``;

@@ -260,36 +260,6 @@ extension RelayStore {
         }
     }
 
-    /// Runs `updates` in one write transaction that is committed without
-    /// waiting for the disk: `synchronous = NORMAL` for this transaction only,
-    /// then FULL again before the writer takes anything else.
-    ///
-    /// For bookkeeping that no answer promises to be durable (the first-fetch
-    /// marks of inbox reads): readers see it at once, the next durable commit
-    /// syncs it with its own, and a power cut before that may lose it, never
-    /// anything committed at FULL. It saves one file sync on the path of every
-    /// delivered message.
-    func writeUnsynced<T: Sendable>(_ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                let result = Result<T, any Error> {
-                    var value: T?
-                    try db.inTransaction(.immediate) {
-                        value = try updates(db)
-                        return .commit
-                    }
-                    return value!
-                }
-                // Restored whatever happened: every other write must be FULL.
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-                return try result.get()
-            }
-        } catch {
-            throw StoreError.wrapping(error)
-        }
-    }
-
     /// Runs `value` in one read transaction (a snapshot); GRDB errors become ``StoreError``.
     func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws -> T {
         do {

@@ -130,9 +130,9 @@ extension RelayStore {
     }
 
     /// Records the first fetch of deliveries, for several recipients in ONE
-    /// transaction, committed without a disk sync (``writeUnsynced(_:)``): a
-    /// fetch time is bookkeeping, and a crash may lose it but no message. A
-    /// delivery fetched before keeps its time.
+    /// transaction, committed and synced like every write (inbox reads share
+    /// these commits through the service's group commit). A delivery fetched
+    /// before keeps its time.
     ///
     /// - Parameters:
     ///   - marks: Which messages each recipient fetched.
@@ -140,7 +140,7 @@ extension RelayStore {
     /// - Throws: ``StoreError`` on a database failure (then nothing is recorded).
     public func markFetched(_ marks: [FetchMark], now: Date) async throws {
         guard marks.contains(where: { !$0.messageIDs.isEmpty }) else { return }
-        try await writeUnsynced { db in
+        try await write { db in
             for mark in marks {
                 for id in mark.messageIDs {
                     try db.cachedStatement(

@@ -66,8 +66,7 @@ public struct Envelope: Hashable, Sendable, Codable, UnknownField.Checked {
         body = try Self.checkedBody(c.decode(Base64Bytes.self, forKey: .body).data)
     }
 
-    // The checks of each decoded field, shared by `init(from:)` and the fast
-    // reader (``decodeFast(_:)``), so that both hold the same rules.
+    // The checks of each decoded field.
 
     static func checkedVersion(_ v: Int) throws(WireError) -> Int {
         guard v == 1 else { throw WireError(.unsupportedVersion, field: "v", "only version 1 is supported") }
@@ -141,8 +140,8 @@ public struct Envelope: Hashable, Sendable, Codable, UnknownField.Checked {
         return hash.finalize()
     }
 
-    /// Parses envelope JSON strictly (the fast reader first, see ``decodeFast(_:)``).
-    public static func parse(_ json: Data) throws -> Envelope { try decodeFast(json) ?? WireJSON.decode(Envelope.self, from: json) }
+    /// Parses envelope JSON strictly.
+    public static func parse(_ json: Data) throws -> Envelope { try WireJSON.decode(Envelope.self, from: json) }
 
     /// The associated data of section 4.2 step 4, binding the header to the body.
     public var associatedData: Data {
