@@ -92,6 +92,8 @@ extension RelayService {
                 return Inbox(messages: messages)
             }
             await notifier.wait(for: me, after: seen, timeout: remaining)
+            // The client went away (or the relay stops): nothing to read for anyone.
+            if Task.isCancelled { return Inbox(messages: []) }
         }
     }
 
