@@ -3,7 +3,8 @@ internal import GRDB
 import RelayProtocol
 
 extension RelayStore {
-    /// Every ping campaign, newest first, each with its pings (sorted by POC
+    /// Every ping campaign, newest first (by issue time, then the order they
+    /// were started: two in one second keep it), each with its pings (sorted by POC
     /// id) and the state and role of each pinged POC. Facts only: the service
     /// judges each ping's status, the follow-up list and compliance.
     ///
@@ -13,7 +14,7 @@ extension RelayStore {
         try await read { db in
             let campaigns = try Row.fetchAll(
                 db,
-                sql: "SELECT campaign_id, issued_at, deadline FROM ping_campaigns ORDER BY issued_at DESC, campaign_id DESC"
+                sql: "SELECT campaign_id, issued_at, deadline FROM ping_campaigns ORDER BY issued_at DESC, rowid DESC"
             )
             return try campaigns.map { campaign in
                 let id: String = campaign["campaign_id"]

@@ -138,7 +138,7 @@ extension RelayStore {
         }
     }
 
-    /// Each POC's most recent ping (by issue time, then campaign id), for the
+    /// Each POC's most recent ping (by issue time, then the order campaigns were started), for the
     /// directory's `last_ping`.
     ///
     /// - Returns: POC id to its last ping; a POC never pinged is absent.
@@ -147,7 +147,7 @@ extension RelayStore {
         try await read { db in
             var result: [String: PingRecord] = [:]
             let rows = try Row.fetchAll(
-                db, sql: "SELECT \(Self.pingColumns) FROM pings ORDER BY issued_at, campaign_id")
+                db, sql: "SELECT \(Self.pingColumns) FROM pings ORDER BY issued_at, rowid")
             for ping in rows.map(Self.pingRecord(row:)) { result[ping.pocID] = ping }
             return result
         }
