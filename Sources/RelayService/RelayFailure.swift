@@ -68,6 +68,12 @@ public struct RelayFailure: Error, Sendable, CustomStringConvertible {
         status: 503, title: "Service unavailable",
         detail: "The relay cannot reach its store right now. Try again shortly; nothing was accepted.", slug: "unavailable")
 
+    /// 500: a bug of the relay's own (nothing the client sent); nothing was stored.
+    public static let `internal` = RelayFailure(
+        status: 500, title: "Internal error",
+        detail: "The relay failed to handle this request; nothing was stored. Try again; if it persists, tell the custodian.",
+        slug: "internal")
+
     /// The failure for a wire error: 413 for size, 400 for unreadable, 422 otherwise.
     public static func wire(_ error: WireError) -> RelayFailure {
         if error.code == .tooLarge { return .tooLarge("\(printable(error.field)) \(error.reason).") }

@@ -20,7 +20,7 @@ extension RelayService {
                 "key_signature does not verify: sign \"POCRELAY-KEY-V1\\n\" || base64(box_key) || \"\\n\" || key_created_at with the identity key.")
         }
         try checkKeyTime(request.keyCreatedAt)
-        let entryJSON = String(decoding: (try? WireJSON.encode(request.entry)) ?? Data(), as: UTF8.self)
+        let entryJSON = String(decoding: try encoded(request.entry), as: UTF8.self)
         let newPOC = NewPOC(
             signingKey: signingKey.rawRepresentation, boxKey: boxKey.rawRepresentation,
             keyCreatedAt: request.keyCreatedAt.description, keySignature: request.keySignature.data, entryJSON: entryJSON)

@@ -19,7 +19,7 @@ extension RelayService {
     /// `PUT /v1/directory/me`: replaces the caller's descriptive fields (R7).
     public func updateEntry(_ details: EntryDetails, for caller: Caller) async throws(RelayFailure) -> DirectoryEntry {
         do { try details.validate() } catch { throw .wire(error) }
-        let json = String(decoding: (try? WireJSON.encode(details)) ?? Data(), as: UTF8.self)
+        let json = String(decoding: try encoded(details), as: UTF8.self)
         let record = try await storeCall("update entry") {
             try await store.updateEntry(pocID: caller.pocID.rawValue, entryJSON: json, now: now)
         }
@@ -52,7 +52,8 @@ extension RelayService {
         {
             return try entry(of: current, lastPing: nil)
         }
-        if let currentTime = try? Timestamp(parsing: current.keyCreatedAt), rotation.keyCreatedAt < currentTime {
+        let currentTime = try readable("key_created_at of \(me)") { try Timestamp(parsing: current.keyCreatedAt) }
+        if rotation.keyCreatedAt < currentTime {
             throw .unprocessable(
                 "key_created_at (\(rotation.keyCreatedAt)) is older than your current key certificate (\(currentTime)): "
                     + "a key certificate is only replaced by a newer one. Make a new key and sign its certificate now.")

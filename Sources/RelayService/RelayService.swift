@@ -108,6 +108,15 @@ public final class RelayService: Sendable {
         do { return try make() } catch { throw unreadable(what, "\(error)") }
     }
 
+    /// The JSON to store for a decoded wire value; a value that cannot be
+    /// encoded is a bug, answered 500, never stored as an empty text.
+    func encoded(_ value: some Encodable) throws(RelayFailure) -> Data {
+        do { return try WireJSON.encode(value) } catch {
+            logger.error("cannot encode a value to store", metadata: ["type": "\(type(of: value))"])
+            throw .internal
+        }
+    }
+
     /// Logs and counts an unreadable stored row; the failure to throw.
     func unreadable(_ what: String, _ reason: String) -> RelayFailure {
         logger.error("unreadable stored row", metadata: ["operation": "\(what)", "reason": "\(reason)"])
