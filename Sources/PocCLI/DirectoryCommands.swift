@@ -107,6 +107,17 @@ struct DirectoryCommand: AsyncParsableCommand {
                 do { try details.validate() } catch let error as WireError { throw PocError.usage("\(error.field): \(error.reason)") }
                 let updated = try await client.relay { try await client.session.updateEntry(details) }
                 global.environment.write("updated the entry of \(updated.pocID)")
+        /// Whether any field was given: an update that changes nothing is a mistake.
+        var changesSomething: Bool {
+            let e = entry
+            let texts: [String?] = [e.entity, e.name, e.designation, e.email, e.phone, e.website, e.languages, e.entityEn, e.nameEn, e.designationEn]
+            return e.kind != nil || e.entryLanguage != nil || texts.contains { $0 != nil }
+        }
+
+            }
+            guard changesSomething else {
+                throw PocError.usage(
+                    "nothing to update: give the fields to change", hint: "for example `poc directory update --phone \"+33 1 00 00 00 01\"`")
             }
         }
     }

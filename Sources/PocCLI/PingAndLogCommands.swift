@@ -58,10 +58,16 @@ struct PingCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The ping id.") var pingID: String
 
+        static func timeliness(_ onTime: Bool) -> String { onTime ? "on time" : "LATE: after the deadline" }
+
         func run() async throws {
             try await global.withClient { client in
-                let answer = try await client.answerPing(pingID)
-                global.environment.write("answered \(pingID) at \(answer.answeredAt) (\(answer.onTime ? "on time" : "LATE: after the deadline"))")
+                switch try await client.answerPingOnce(pingID) {
+                case .answered(let answer):
+                    global.environment.write("answered \(pingID) at \(answer.answeredAt) (\(Self.timeliness(answer.onTime)))")
+                case .alreadyAnswered(let recorded):
+                    global.environment.write("already answered \(pingID) at \(recorded.answeredAt) (\(Self.timeliness(recorded.onTime)))")
+                }
             }
         }
     }

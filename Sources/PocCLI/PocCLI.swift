@@ -11,7 +11,7 @@ public enum PocCLI {
     public static func run(_ arguments: [String], environment: PocEnvironment) async -> Int32 {
         await PocEnvironment.$current.withValue(environment) {
             do {
-                var command = try Poc.parseAsRoot(arguments)
+                var command = try Poc.parseAsRoot(try CommandPath.normalised(arguments, root: Poc.self))
                 if var asyncCommand = command as? any AsyncParsableCommand {
                     try await asyncCommand.run()
                 } else {

@@ -1,3 +1,4 @@
+import CommandLineSupport
 public import Foundation
 import PocKit
 public import Sodium
@@ -26,13 +27,13 @@ public struct PocEnvironment: Sendable {
     public static func live() -> PocEnvironment {
         PocEnvironment(
             variables: ProcessInfo.processInfo.environment,
-            writeLine: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) },
-            errorLine: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) },
-            readInput: { FileHandle.standardInput.readDataToEndOfFile() },
+            writeLine: { line in StandardStreams.writeOutput(line + "\n", tool: "poc") },
+            errorLine: { line in StandardStreams.writeError(line + "\n") },
+            readInput: { StandardStreams.readAllInput() },
             passphrasePrompt: PassphraseSource.terminalPrompt,
             linePrompt: { prompt in
                 guard isatty(STDIN_FILENO) == 1 else { return nil }
-                FileHandle.standardError.write(Data(prompt.utf8))
+                StandardStreams.writeError(prompt)
                 return readLine()
             })
     }

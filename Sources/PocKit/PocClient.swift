@@ -77,19 +77,3 @@ public final class PocClient: Sendable {
         }
     }
 }
-
-extension PocError {
-    /// The error for a relay client failure: 69 unreachable, 77 refused credentials.
-    public static func from(_ error: RelayClientError) -> PocError {
-        switch error.kind {
-        case .unreachable:
-            return PocError(error.description, hint: "check the network, or run `poc sync` later", status: .unavailable)
-        case .problem(let problem) where problem.status == 401:
-            return PocError("the relay refused this POC's credentials: \(problem.detail)", status: .noPermission)
-        case .problem(let problem):
-            return PocError("the relay refused: \(problem.detail) (\(problem.status))")
-        default:
-            return PocError(error.description)
-        }
-    }
-}

@@ -1,0 +1,153 @@
+import Foundation
+import PocKit
+import ProcessLaunch
+import RelayProtocol
+import RelayService
+import RelayTestSupport
+import Testing
+
+/// What a run under bash left: poc's status and its standard error.
+struct ShellRun: CustomStringConvertible {
+    let arguments: [String]
+    let status: Int32
+    let standardError: String
+    var description: String { "\(arguments.joined(separator: " ")) -> \(status)\n--- stderr\n\(standardError)" }
+}
+
+/// The built `poc` with two enrolled homes (FRA and DEU, technical) on a live relay.
+struct EnrolledBinary {
+    let poc: BuiltProduct
+    let relay: LiveRelay
+    let homes: TemporaryDirectory
+    let environment: [String: String]
+
+    static func with(_ body: (EnrolledBinary) async throws -> Void) async throws {
+        let poc = try BuiltProduct.named("poc")
+        try await LiveRelay.with { relay in
+            let homes = try TemporaryDirectory(prefix: "poc-cli")
+            defer { homes.remove() }
+            let passphrase = homes.file("passphrase")
+            try Data("a long enough passphrase\n".utf8).write(to: URL(fileURLWithPath: passphrase))
+            let environment = BuiltProduct.childEnvironment([
+                "POC_PASSPHRASE_FILE": passphrase, "POC_INSECURE_FAST_KDF": "1", "HOME": homes.path,
+            ])
+            let binary = EnrolledBinary(poc: poc, relay: relay, homes: homes, environment: environment)
+            let ca = try DevCertificates.shared.get().caFile
+            for state in ["FRA", "DEU"] {
+                let home = state.lowercased()
+                let initialised = try await binary.run(
+                    home, ["init", "--server", relay.baseURL.absoluteString, "--ca", ca, "--relay-fingerprint", relay.service.relayID])
+                #expect(initialised.status == 0, "\(initialised)")
+                let invite = try await relay.service.invite(state: try StateCode(state), role: .technical)
+                let enrolled = try await binary.run(
+                    home, ["enrol", "--token", invite.token, "--entity", "CERT \(state)", "--phone", "+1 555 0100", "--entry-language", "en"])
+                #expect(enrolled.status == 0, "\(enrolled)")
+            }
+            try await body(binary)
+        }
+    }
+
+    /// `poc ARGS --home HOME`.
+    func run(_ home: String, _ arguments: [String], input: String = "") async throws -> BuiltProduct.Run {
+        try await poc.run(arguments + ["--home", homes.file(home)], environment: environment, input: Data(input.utf8))
+    }
+
+    /// `poc ARGS` as written, with no home added.
+    func runBare(_ arguments: [String]) async throws -> BuiltProduct.Run {
+        try await poc.run(arguments, environment: environment)
+    }
+
+    /// `poc ARGS` under bash, its standard output redirected by `shell`
+    /// (`| true`, `>/dev/full`); the status is poc's own.
+    func runShell(_ shell: String, _ arguments: [String]) async throws -> ShellRun {
+        let arguments = ["-c", "\"$@\" \(shell); exit ${PIPESTATUS[0]}", "bash", poc.url.path] + arguments
+        let run = try await ChildProcess.run(executable: "/bin/bash", arguments: arguments, environment: environment)
+        return ShellRun(arguments: arguments, status: run.status, standardError: String(decoding: run.standardError, as: UTF8.self))
+    }
+
+    /// Sends a message from FRA to DEU; returns its id.
+    func send(_ body: String) async throws -> String {
+        let sent = try await run("fra", ["send", "--to", "DEU-TEC-1", "--subject", "Lines"], input: body)
+        #expect(sent.status == 0, "\(sent)")
+        let words = sent.standardOutput.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        return try #require(words.first { (try? MessageID($0)) != nil }, "\(sent)")
+    }
+}
+
+@Suite("poc never crashes and never misleads")
+struct PocCommandLineTests {
+    @Test("a reader that goes away (| head, quitting less) ends poc quietly, as SIGPIPE; a full disk is one error line and 74")
+    func closedPipeAndFullDisk() async throws {
+        try await EnrolledBinary.with { poc in
+            let id = try await poc.send((1...2000).map { "line \($0)" }.joined(separator: "\n"))
+            let home = poc.homes.file("deu")
+            for arguments in [["read", id], ["inbox"], ["log"], ["--help"], ["directory"]] {
+                let closed = try await poc.runShell("| true", arguments + ["--home", home])
+                #expect(closed.status == 141, "\(closed)")
+                #expect(!closed.standardError.contains("Fatal error"), "\(closed)")
+                #expect(!closed.standardError.contains("crashed"), "\(closed)")
+                let full = try await poc.runShell(">/dev/full", arguments + ["--home", home])
+                #expect(full.status == 74, "\(full)")
+                #expect(full.standardError == "poc: error: cannot write to standard output: No space left on device\n", "\(full)")
+            }
+            // The message is still readable afterwards, in full.
+            let read = try await poc.run("deu", ["read", id])
+            #expect(read.status == 0, "\(read)")
+            #expect(read.standardOutput.contains("line 2000"))
+        }
+    }
+
+    @Test("--home, --passphrase-file and --format before the subcommand; a mistyped command names the nearest")
+    func globalOptionsAnywhereAndTypos() async throws {
+        try await EnrolledBinary.with { poc in
+            let home = poc.homes.file("fra")
+            let before = try await poc.runBare(["--home", home, "--format", "json", "directory"])
+            #expect(before.status == 0, "\(before)")
+            #expect(before.standardOutput.hasPrefix("["), "\(before)")
+            let equals = try await poc.runBare(["--home=\(home)", "--passphrase-file", poc.environment["POC_PASSPHRASE_FILE"]!, "whoami"])
+            #expect(equals.status == 0, "\(equals)")
+            #expect(equals.standardOutput.hasPrefix("FRA-TEC-1"), "\(equals)")
+            let nested = try await poc.runBare(["--format", "json", "--home", home, "directory", "show", "DEU-TEC-1"])
+            #expect(nested.status == 0, "\(nested)")
+            #expect(nested.standardOutput.contains("\"poc_id\""), "\(nested)")
+
+            let typo = try await poc.runBare(["--home", home, "inbx"])
+            #expect(typo.status == 64)
+            #expect(typo.standardError == "poc: error: unknown command 'inbx'\npoc: hint: did you mean 'inbox'?\n", "\(typo)")
+            let swapped = try await poc.runBare(["drectory"])
+            #expect(swapped.standardError.contains("did you mean 'directory'?"), "\(swapped)")
+            let deeper = try await poc.runBare(["ping", "answr", "x"])
+            #expect(deeper.status == 64)
+            #expect(deeper.standardError.contains("unknown command 'ping answr'"), "\(deeper)")
+            #expect(deeper.standardError.contains("did you mean 'ping answer'?"), "\(deeper)")
+            let far = try await poc.runBare(["frobnicate"])
+            #expect(far.status == 64)
+            #expect(far.standardError.contains("see `poc --help`"), "\(far)")
+        }
+    }
+
+    @Test("a ping answered twice says when it was answered and succeeds; an empty directory update is a usage error")
+    func pingTwiceAndEmptyUpdate() async throws {
+        try await EnrolledBinary.with { poc in
+            _ = try await poc.relay.service.startCampaign(deadline: 3600)
+            let listed = try await poc.run("fra", ["pings", "--format", "json"])
+            let pings = try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [[String: Any]]
+            let pingID = try #require(pings?.first?["ping_id"] as? String)
+            let first = try await poc.run("fra", ["ping", "answer", pingID])
+            #expect(first.status == 0, "\(first)")
+            #expect(first.standardOutput.hasPrefix("answered \(pingID) at "))
+            let again = try await poc.run("fra", ["ping", "answer", pingID])
+            #expect(again.status == 0, "\(again)")
+            #expect(again.standardOutput.hasPrefix("already answered \(pingID) at "), "\(again)")
+            #expect(again.standardOutput.hasSuffix("(on time)\n"), "\(again)")
+            let unknown = try await poc.run("fra", ["ping", "answer", "no-such-ping"])
+            #expect(unknown.status == 1, "\(unknown)")
+
+            let empty = try await poc.run("fra", ["directory", "update"])
+            #expect(empty.status == 64, "\(empty)")
+            #expect(empty.standardError.hasPrefix("poc: error: nothing to update"), "\(empty)")
+            let real = try await poc.run("fra", ["directory", "update", "--phone", "+33 1 00 00 00 01"])
+            #expect(real.status == 0, "\(real)")
+        }
+    }
+}
