@@ -14,31 +14,83 @@ struct Invite: AsyncParsableCommand {
     @OptionGroup var data: DataDirectoryOptions
     @Option(help: "The state's ISO 3166-1 alpha-3 code, e.g. FRA (custodians: UNO).") var state: String
     @Option(help: "diplomatic, technical or custodian.") var role: Role
-    @Option(help: "How long the invitation works, e.g. 7d.") var expires: DurationArgument?
+    @Option(help: "How long the invitation works: 7d, 48h, 30m.", transform: durationOption) var expires: DurationArgument?
 
     func validate() throws {
         guard (try? StateCode(state)) != nil else { throw ValidationError("--state must be an ISO 3166-1 alpha-3 code in capitals, like FRA") }
     }
 
     func run() async throws {
-        let service = try await data.openService()
         let code = try StateCode(state)
+        try checkCountryCode(code)
+        let service = try await data.openService()
         let invite = try await cli { () async throws(RelayFailure) in try await service.invite(state: code, role: role, lifetime: expires?.seconds) }
-        print("Invitation for a \(role) POC of \(code), valid until \(invite.expiresAt). It works once.")
+        let id = RelayService.invitationID(token: invite.token)
+        print("Invitation \(id) for a \(role) POC of \(code), valid until \(invite.expiresAt). It works once.")
+        print("List or withdraw it with `poc-relay invites`.")
         print(invite.token)
+    }
+
+    /// Exits 64 unless `code` is an assigned ISO 3166-1 alpha-3 code for a
+    /// state's POC, or `UNO` for a custodian.
+    private func checkCountryCode(_ code: StateCode) throws {
+        if role == .custodian {
+            guard code == .custodian else {
+                throw usageError("custodians are invited with --state UNO, not '\(code)'", hint: "poc-relay invite --state UNO --role custodian")
+            }
+            return
+        }
+        if code == .custodian {
+            throw usageError(
+                "UNO is the custodians' code: a \(role) POC belongs to a state", hint: "for a custodian, use --role custodian")
+        }
+        guard code.isAssignedCountryCode else {
+            let near = StateCode.assignedCodes(near: code.rawValue)
+            let hint =
+                near.isEmpty
+                ? "use the state's ISO 3166-1 alpha-3 code, like FRA or DEU (custodians: UNO)"
+                : "did you mean \(near.joined(separator: " or "))? (ISO 3166-1 alpha-3; custodians: UNO)"
+            throw usageError("'\(code)' is not an ISO 3166-1 alpha-3 country code", hint: hint)
+        }
     }
 }
 
-/// `poc-relay revoke`: removes a POC from the directory at once.
+/// `poc-relay revoke`: removes a POC from the directory at once, once confirmed.
 struct Revoke: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Revoke a POC: its entry leaves the directory and its sessions stop at once.")
+    static let configuration = CommandConfiguration(
+        abstract: "Revoke a POC: its entry leaves the directory and its sessions stop at once.",
+        discussion: """
+            On a terminal, shows the POC (id, state, role, status, entity) and asks [y/N]: only y revokes. Without a \
+            terminal (a script), refuses with status 64 unless --yes. An unknown id is refused (64); a POC revoked \
+            already is left as it is (0).
+            """)
 
     @OptionGroup var data: DataDirectoryOptions
-    @Argument(help: "The POC id, e.g. FRA-TEC-1.") var pocID: String
+    @Flag(name: .shortAndLong, help: "Revoke without asking (needed when standard input is not a terminal).") var yes = false
+    @Argument(help: "The POC id, e.g. FRA-TEC-1 (see `poc-relay pocs`).") var pocID: String
 
     func run() async throws {
         guard let id = try? POCID(pocID) else { throw ValidationError("\(pocID) is not a POC id") }
         let service = try await data.openService()
+        guard let poc = try await cli({ () async throws(RelayFailure) in try await service.poc(id: id) }) else {
+            throw usageError("no POC \(id) in this relay (`poc-relay pocs --all` lists them)")
+        }
+        if let revokedAt = poc.revokedAt {
+            print("\(id) was already revoked, at \(Timestamp(revokedAt)); nothing to do.")
+            return
+        }
+        if !yes {
+            guard standardInputIsTerminal else {
+                throw usageError("revoking \(id) needs a confirmation, and standard input is not a terminal", hint: "add --yes")
+            }
+            let entity = Pocs.Row.entity(of: poc)
+            FileHandle.standardError.write(
+                Data("\(id): \(poc.role) POC of \(poc.state), \(poc.status), entity \"\(entity)\"\n".utf8))
+            guard confirm("Revoke \(id)? Its entry leaves the directory and its sessions end at once; this cannot be undone.") else {
+                FileHandle.standardError.write(Data("Not revoked.\n".utf8))
+                throw ExitCode(1)
+            }
+        }
         do {
             try await service.revoke(pocID: id)
         } catch {
@@ -96,7 +148,7 @@ struct PingCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Ping every active diplomatic and technical POC now.")
 
         @OptionGroup var data: DataDirectoryOptions
-        @Option(help: "Time to answer, e.g. 48h.") var deadline: DurationArgument?
+        @Option(help: "Time to answer: 48h, 7d, 30m.", transform: durationOption) var deadline: DurationArgument?
 
         func run() async throws {
             let service = try await data.openService()

@@ -15,14 +15,19 @@ struct PocRelay: AsyncParsableCommand {
             Examples:
               poc-relay init --data-dir /var/lib/poc-relay
               poc-relay serve --data-dir /var/lib/poc-relay --host 0.0.0.0 --tls-cert fullchain.pem --tls-key privkey.pem
+              poc-relay serve --http --ping-every 182d
               poc-relay invite --state FRA --role technical --expires 7d
+              poc-relay invites --withdraw 3f2a9c0d1b4e
+              poc-relay pocs --state FRA
+              poc-relay revoke FRA-TEC-1
               poc-relay ping start --deadline 48h
+              poc-relay ping status
               poc-relay audit pings --format csv
               poc-relay backup --data-dir /var/lib/poc-relay --to /var/backups/poc-relay/2026-11-22
               poc-relay check --data-dir /var/lib/poc-relay --tls-cert fullchain.pem
             """,
         subcommands: [
-            Init.self, Serve.self, Invite.self, Revoke.self, States.self, PingCommand.self, Audit.self,
+            Init.self, Serve.self, Invite.self, Invites.self, Pocs.self, Revoke.self, States.self, PingCommand.self, Audit.self,
             Backup.self, Restore.self, Check.self, Health.self,
         ]
     )

@@ -25,6 +25,12 @@ struct Serve: AsyncParsableCommand {
             A port that another process holds (the relay's or --metrics-port) stops serve before it
             opens the store, with one line `poc-relay: error: port P on HOST is already in use` and
             exit status 75 (EX_TEMPFAIL: try again once the port is free; systemd's Restart=on-failure does).
+
+            --ping-every starts ping campaigns on a schedule that is kept in the store, not in the process: \
+            the next campaign is due one interval after the latest (scheduled, or started by hand with \
+            `poc-relay ping start`), across restarts; one that fell due while the relay was down starts as soon \
+            as it serves. Serving without it (and without ping_interval_seconds in the config file) turns the \
+            schedule off. `poc-relay ping status` shows the latest campaign and when the next is due.
             """)
 
     /// The exit status when a port is held by another process (sysexits.h EX_TEMPFAIL).
@@ -39,7 +45,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "TLS private key, PEM.") var tlsKey: String?
     @Flag(help: "Serve plain HTTP, on a loopback address only.") var http = false
     @Option(help: "Serve Prometheus metrics on 127.0.0.1 at this port (off by default).") var metricsPort: Int?
-    @Option(help: "Start a ping campaign this often, e.g. 182d (off by default).") var pingEvery: DurationArgument?
+    @Option(help: "Start a ping campaign this often, e.g. 182d (off by default; see `poc-relay ping status`).") var pingEvery: DurationArgument?
     @Option(help: "Believe X-Forwarded-For from this proxy address (repeatable).") var trustedProxy: [String] = []
     @Option(help: "Most connections open at once; more wait to be accepted (default 1000, 0: no limit).") var maxConnections: Int?
     @Option(help: "Most connections open at once from one client address (default 64, 0: no limit; trusted proxies exempt).")

@@ -195,7 +195,7 @@ struct CLITests {
             let fra = table.stdoutLines.first { $0.hasPrefix("FRA") }?.split(separator: " ", omittingEmptySubsequences: true).prefix(4)
             #expect(fra.map(Array.init) == ["FRA", "1", "2", "0"], "\(table)")
 
-            let revoke = try await runCLI(["revoke", "--data-dir", data, "FRA-DIP-1"], in: directory.path)
+            let revoke = try await runCLI(["revoke", "--data-dir", data, "--yes", "FRA-DIP-1"], in: directory.path)
             #expect(revoke.status == 0, "\(revoke)")
             #expect(revoke.stdout.contains("FRA-DIP-1"), "\(revoke)")
             let after = try await runCLI(["states", "--data-dir", data, "--format", "json"], in: directory.path)
