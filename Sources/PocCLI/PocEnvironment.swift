@@ -1,6 +1,6 @@
 import CommandLineSupport
 public import Foundation
-import PocKit
+public import PocKit
 public import Sodium
 import Synchronization
 
@@ -15,8 +15,9 @@ public struct PocEnvironment: Sendable {
     public var errorLine: @Sendable (String) -> Void
     /// Reads all of standard input.
     public var readInput: @Sendable () -> Data
-    /// Asks for a passphrase without echo; `nil` without a terminal.
-    public var passphrasePrompt: @Sendable (String) -> SecretBytes?
+    /// Asks for a passphrase without echo; `nil` without a terminal; throws
+    /// (status 130) when the user cancels.
+    public var passphrasePrompt: @Sendable (String) throws(PocError) -> SecretBytes?
     /// Asks for a line of text; `nil` without a terminal.
     public var linePrompt: @Sendable (String) -> String?
 

@@ -25,7 +25,7 @@ struct Poc: AsyncParsableCommand {
         subcommands: [
             Init.self, Enrol.self, WhoAmI.self, DirectoryCommand.self, Trust.self, Keys.self,
             Send.self, RFI.self, Respond.self, Inbox.self, Read.self, Watch.self, Status.self,
-            Forward.self, Consent.self, Pings.self, PingCommand.self, Log.self, Sync.self,
+            Forward.self, Consent.self, Pings.self, PingCommand.self, Log.self, Sync.self, Unlock.self, Lock.self, AgentServe.self,
         ])
 }
 
@@ -134,6 +134,9 @@ struct WhoAmI: AsyncParsableCommand {
             environment.write("fingerprint: \(Fingerprint(of: client.keys.identity.publicKey).grouped)")
             environment.write("relay: \(client.profile.server) (relay id \(client.profile.relayID))")
             environment.write("home: \(client.home.path)")
+            if let agent = KeyAgentClient(home: client.home).status() {
+                environment.write("unlocked until \(agent.expiresAt.formatted(.iso8601)) (`poc lock` to lock)")
+            }
         }
     }
 }
@@ -165,8 +168,10 @@ struct Keys: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let passphrase = try global.passphrase.read()
-            let client = try PocClient.open(home: global.pocHome, passphrase: PassphraseSource(file: nil, prompt: { _ in passphrase }))
+            // Asked even when unlocked: the rotated keys are saved under this passphrase.
+            let passphrase = try KeyRing.verifiedPassphrase(for: global.pocHome, passphrase: global.passphrase)
+            let verified = PassphraseSource(file: nil, prompt: { _ in passphrase }, usesAgent: false, tries: 1)
+            let client = try PocClient.open(home: global.pocHome, passphrase: verified)
             let rotated = client.keys.rotatingBoxKey()
             let certificate = KeyCertificate.issue(boxKey: rotated.currentBoxKey.publicKey, createdAt: .now(), identity: rotated.identity)
             do {

@@ -40,7 +40,16 @@ public struct KeyRing: Sendable {
 
     /// Encrypts the keys under `passphrase` and writes `keys.poc` (mode 0600).
     public func save(to home: PocHome, passphrase: SecretBytes, limits: PasswordHashLimits) throws(PocError) {
-        let plaintext = SecretBytes(count: 4 + 32 + 32 + 1 + 32 * boxKeys.count) { out in
+        let blob: Data
+        do { blob = try PasswordBox.seal(plaintext(), passphrase: passphrase, limits: limits) } catch {
+            throw PocError("cannot encrypt the keys: \((error as? SodiumError)?.reason ?? "\(error)")")
+        }
+        try home.write(blob, to: "keys.poc")
+    }
+
+    /// The keys in the plaintext form of `keys.poc` (what a key agent holds).
+    func plaintext() -> SecretBytes {
+        SecretBytes(count: 4 + 32 + 32 + 1 + 32 * boxKeys.count) { out in
             var offset = 0
             func put(_ bytes: UnsafeRawBufferPointer) {
                 out.baseAddress!.advanced(by: offset).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
@@ -52,11 +61,6 @@ public struct KeyRing: Sendable {
             withUnsafeBytes(of: UInt8(boxKeys.count)) { put($0) }
             for pair in boxKeys { pair.secretKey.withUnsafeBytes(put) }
         }
-        let blob: Data
-        do { blob = try PasswordBox.seal(plaintext, passphrase: passphrase, limits: limits) } catch {
-            throw PocError("cannot encrypt the keys: \((error as? SodiumError)?.reason ?? "\(error)")")
-        }
-        try home.write(blob, to: "keys.poc")
     }
 
     /// Reads and decrypts `keys.poc`.
@@ -72,6 +76,11 @@ public struct KeyRing: Sendable {
             }
             throw PocError("\(home.keysPath) is not a key file this version reads")
         }
+        return try KeyRing(plaintext: plaintext, path: home.keysPath)
+    }
+
+    /// Reads keys from their plaintext form (see ``plaintext()``).
+    init(plaintext: SecretBytes, path: String) throws(PocError) {
         func slice(_ offset: Int, _ count: Int) -> SecretBytes {
             SecretBytes(count: count) { out in
                 plaintext.withUnsafeBytes { out.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + count)])) }
@@ -79,15 +88,55 @@ public struct KeyRing: Sendable {
         }
         let header = plaintext.withUnsafeBytes { Data($0.prefix(4)) }
         let count = plaintext.withUnsafeBytes { $0.count > 68 ? Int($0[68]) : 0 }
-        guard header == magic, count >= 1, plaintext.count == 69 + 32 * count else {
-            throw PocError("\(home.keysPath) is damaged")
+        guard header == Self.magic, count >= 1, plaintext.count == 69 + 32 * count else {
+            throw PocError("\(path) is damaged")
         }
+        let identity: SigningKeyPair
+        let boxKeys: [BoxKeyPair]
         do {
-            let identity = try SigningKeyPair(seed: slice(4, 32))
-            let boxKeys = try (0..<count).map { try BoxKeyPair(secretKey: slice(69 + 32 * $0, 32)) }
-            return KeyRing(identity: identity, boxKeys: boxKeys, recordKey: slice(36, 32))
+            identity = try SigningKeyPair(seed: slice(4, 32))
+            boxKeys = try (0..<count).map { try BoxKeyPair(secretKey: slice(69 + 32 * $0, 32)) }
         } catch {
-            throw PocError("\(home.keysPath) is damaged")
+            throw PocError("\(path) is damaged")
+        }
+        self.init(identity: identity, boxKeys: boxKeys, recordKey: slice(36, 32))
+    }
+
+    /// The keys of `home` as every command opens them: from the home's key
+    /// agent when one is running (`poc unlock`), else with the passphrase,
+    /// typed at most ``PassphraseSource/tries`` times at the prompt.
+    /// - Throws: a ``PocError`` with status 77 for a wrong passphrase, 130 when cancelled.
+    public static func open(from home: PocHome, passphrase: PassphraseSource) throws(PocError) -> KeyRing {
+        if passphrase.usesAgent, let keys = KeyAgentClient(home: home).keys() { return keys }
+        return try opening(from: home, passphrase: passphrase).keys
+    }
+
+    /// The keys of `home` opened with the passphrase (never from the agent),
+    /// with the digest of the `keys.poc` they came from.
+    static func opening(from home: PocHome, passphrase: PassphraseSource) throws(PocError) -> (keys: KeyRing, fileDigest: Data) {
+        let (keys, digest, _) = try openingWithPassphrase(from: home, passphrase: passphrase)
+        return (keys, digest)
+    }
+
+    /// The passphrase that opens `home`'s keys (asked again after a wrong one,
+    /// as ``open(from:passphrase:)`` does), for a command that saves keys under it.
+    public static func verifiedPassphrase(for home: PocHome, passphrase: PassphraseSource) throws(PocError) -> SecretBytes {
+        try openingWithPassphrase(from: home, passphrase: passphrase).secret
+    }
+
+    private static func openingWithPassphrase(
+        from home: PocHome, passphrase: PassphraseSource
+    ) throws(PocError) -> (keys: KeyRing, fileDigest: Data, secret: SecretBytes) {
+        var triesLeft = passphrase.allowedTries
+        while true {
+            let secret = try passphrase.read()
+            let digest = KeyAgentClient.digest(ofKeysIn: home)
+            do {
+                return (try load(from: home, passphrase: secret), digest, secret)
+            } catch  where error.status == .noPermission && triesLeft > 1 {
+                triesLeft -= 1
+                passphrase.wrongPassphrase(triesLeft: triesLeft)
+            }
         }
     }
 }

@@ -3,17 +3,44 @@ public import Sodium
 
 /// Where the passphrase that protects `keys.poc` comes from: `--passphrase-file`,
 /// then `POC_PASSPHRASE_FILE`, then a prompt on the terminal (no echo).
+///
+/// Commands that only need the keys ask a running key agent first (see
+/// ``KeyAgentClient``), unless ``usesAgent`` is off.
 public struct PassphraseSource: Sendable {
     let file: String?
-    let prompt: @Sendable (String) -> SecretBytes?
+    let prompt: @Sendable (String) throws(PocError) -> SecretBytes?
+    /// Whether the keys may come from a running agent instead of a passphrase.
+    public let usesAgent: Bool
+    /// Tries at the prompt before a wrong passphrase ends the command.
+    public static let tries = 3
 
     /// Creates a source.
     /// - Parameters:
     ///   - file: `--passphrase-file`, or `POC_PASSPHRASE_FILE`.
-    ///   - prompt: Reads a line without echo; `nil` when there is no terminal.
-    public init(file: String?, prompt: @escaping @Sendable (String) -> SecretBytes? = PassphraseSource.terminalPrompt) {
+    ///   - prompt: Reads a line without echo; `nil` when there is no terminal;
+    ///     throws (status 130) when the user cancels.
+    ///   - usesAgent: Whether the keys may come from a running agent.
+    ///   - tries: How many times a wrong passphrase may be typed at the prompt.
+    public init(
+        file: String?, prompt: @escaping @Sendable (String) throws(PocError) -> SecretBytes? = PassphraseSource.terminalPrompt,
+        usesAgent: Bool = true, tries: Int = PassphraseSource.tries
+    ) {
         self.file = file
         self.prompt = prompt
+        self.usesAgent = usesAgent
+        self.triesAtPrompt = tries
+    }
+
+    /// How many times a wrong passphrase may be typed at the prompt.
+    let triesAtPrompt: Int
+
+    /// How many passphrases may be tried: 1 from a file, else ``triesAtPrompt``.
+    var allowedTries: Int { file == nil ? max(triesAtPrompt, 1) : 1 }
+
+    /// Tells the user at the prompt that the passphrase was wrong.
+    public func wrongPassphrase(triesLeft: Int) {
+        var line = Array("poc: wrong passphrase, try again (\(triesLeft) left)\n".utf8)
+        _ = write(STDERR_FILENO, &line, line.count)
     }
 
     /// The passphrase.
@@ -28,24 +55,24 @@ public struct PassphraseSource: Sendable {
             guard !data.isEmpty else { throw PocError("the passphrase file \(file) is empty", status: .usage) }
             return SecretBytes(copying: data)
         }
-        guard let first = prompt("Passphrase for the keys: ") else {
+        guard let first = try prompt("Passphrase for the keys: ") else {
             throw PocError("no passphrase: no terminal to ask on", hint: "use --passphrase-file FILE or POC_PASSPHRASE_FILE", status: .usage)
         }
         guard first.count >= 8 || !confirm else { throw PocError("the passphrase must have at least 8 characters", status: .usage) }
         if confirm {
-            guard let second = prompt("Repeat the passphrase: "), second == first else {
+            guard let second = try prompt("Repeat the passphrase: "), second == first else {
                 throw PocError("the passphrases do not match", status: .usage)
             }
         }
         return first
     }
 
-    /// Reads a line from the terminal with echo off (`getpass`).
-    public static let terminalPrompt: @Sendable (String) -> SecretBytes? = { prompt in
-        guard isatty(STDIN_FILENO) == 1, let line = getpass(prompt) else { return nil }
-        let count = strlen(line)
-        let secret = SecretBytes(count: count) { out in out.copyMemory(from: UnsafeRawBufferPointer(start: line, count: count)) }
-        memset(line, 0, count)
-        return secret
+    /// Reads a line from the terminal with echo off (``TerminalPrompt``).
+    public static let terminalPrompt: @Sendable (String) throws(PocError) -> SecretBytes? = { prompt throws(PocError) in
+        switch TerminalPrompt.ask(prompt) {
+        case .line(let secret): return secret
+        case .noTerminal: return nil
+        case .cancelled(let reason): throw PocError(reason, status: .cancelled)
+        }
     }
 }

@@ -29,12 +29,11 @@ public final class PocClient: Sendable {
         self.session = RelaySession(api: api, identity: keys.identity, pocID: me, relayID: profile.relayID)
     }
 
-    /// Opens the client of an enrolled home, asking for the passphrase.
+    /// Opens the client of an enrolled home: keys from its agent, else asking for the passphrase.
     public static func open(home: PocHome, passphrase: PassphraseSource) throws(PocError) -> PocClient {
         let profile = try Profile.load(from: home)
         _ = try profile.enrolled()
-        let secret = try passphrase.read()
-        let keys = try KeyRing.load(from: home, passphrase: secret)
+        let keys = try KeyRing.open(from: home, passphrase: passphrase)
         let record = try Record(path: home.recordPath, key: keys.recordKey)
         let api = try Self.api(for: profile)
         return try PocClient(home: home, profile: profile, keys: keys, record: record, api: api)

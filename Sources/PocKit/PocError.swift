@@ -13,6 +13,8 @@ public struct PocError: Error, CustomStringConvertible, Sendable {
         case unavailable = 69
         /// Credentials refused (EX_NOPERM).
         case noPermission = 77
+        /// Cancelled at a prompt (Ctrl-C), as a shell reports SIGINT.
+        case cancelled = 130
     }
 
     /// The one-line message, lowercase, no final period.

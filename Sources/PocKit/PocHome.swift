@@ -29,6 +29,10 @@ public struct PocHome: Sendable {
     public var keysPath: String { file("keys.poc") }
     /// `record.sqlite`: the POC's own record, encrypted content only.
     public var recordPath: String { file("record.sqlite") }
+    /// `agent/`: the key agent's folder (mode 0700), while `poc unlock` holds the keys.
+    public var agentFolderPath: String { file("agent") }
+    /// `agent/socket`: the key agent's Unix socket (mode 0600).
+    public var agentSocketPath: String { file("agent/socket") }
 
     /// Creates the folder (mode 0700) if needed.
     public func create() throws(PocError) {
