@@ -2,7 +2,6 @@ import ArgumentParser
 import CommandLineSupport
 import Foundation
 import PocKit
-import ProcessLaunch
 import RelayProtocol
 
 /// Recipients and the header flags every sending command shares.
@@ -14,6 +13,7 @@ struct SendingOptions: ParsableArguments {
     @Option(help: "Traffic Light Protocol label: CLEAR, GREEN, AMBER, AMBER+STRICT, RED.") var tlp: TLPLabel?
     @Flag(help: "Consent to the recipients sharing this message with third parties (default: no consent).") var share = false
     @Flag(help: "Mark as simulation-exercise traffic.") var exercise = false
+    @Flag(help: "Send without asking when the message reaches more than one state or more than 10 POCs.") var yes = false
 
     func validate() throws {
         if to == nil && state == nil && role == nil { throw ValidationError("give --to, or --state and/or --role") }
@@ -26,6 +26,36 @@ struct SendingOptions: ParsableArguments {
         let directory = try await client.verifiedDirectory()
         return try client.recipients(to: [], state: state?.code, role: role, in: directory)
     }
+
+    /// Asks before a message reaching more than one state or more than 10
+    /// POCs goes (``BroadcastCheck``): who and how many, default no. Without
+    /// a terminal it is refused (64) unless `--yes`.
+    func confirm(_ recipients: [POCID], client: PocClient) async throws {
+        guard !yes else { return }
+        let check = try await client.broadcastCheck(recipients)
+        guard check.requiresConfirmation else { return }
+        let prompt =
+            "This message would go to \(check.count):\n" + check.summary.map { "  \($0)\n" }.joined()
+            + "Send it to all \(check.pocCount) POCs? [y/N] "
+        guard let answer = PocEnvironment.current.linePrompt(prompt) else {
+            throw check.refusal(
+                hint: "name the recipients with --to, or narrow them with --state and --role; add --yes to send to all \(check.pocCount)")
+        }
+        guard ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw PocError("not sent", hint: "nothing left this computer")
+        }
+    }
+}
+
+/// Prints the `sent` line: urgency, type, id and recipients.
+func reportSent(_ outcome: SendOutcome, message: InnerMessage) throws {
+    guard case .accepted(let response) = outcome else { return try report(outcome, id: message.id, to: message.to) }
+    let to =
+        message.to.count <= 3
+        ? message.to.map(\.rawValue).joined(separator: ", ")
+        : BroadcastCheck(recipients: message.to, stateOf: { _ in nil }).count
+    PocEnvironment.current.write(
+        "sent \(message.urgency.rawValue.uppercased()) \(message.type.rawValue) \(message.id) to \(to) (accepted \(response.acceptedAt))")
 }
 
 /// `poc send`.
@@ -33,45 +63,70 @@ struct Send: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Seal, sign and send a message.",
         discussion: """
-            The body comes from --body, --body-file, or standard input.
-            Example: poc send --to DEU-TEC-1 --urgency immediate --subject "Scanning" --body "From 192.0.2.0/24 since 09:12 UTC"
+            The body comes from --body, --body-file, --edit ($VISUAL or $EDITOR), or standard input; on a \
+            terminal, type it and end with Ctrl-D on a line of its own. An empty body needs --allow-empty.
+
+            A message reaching more than one state or more than 10 POCs is sent only after you confirm (or with \
+            --yes).
+
+            Examples:
+              poc send --to DEU-TEC-1 --urgency immediate --subject "Scanning" --body "From 192.0.2.0/24 since 09:12 UTC"
+              poc send --to DEU-TEC-1 --subject "Logs" --body-file notes.txt --attach scan.log
             """)
     @OptionGroup var global: GlobalOptions
     @OptionGroup var sending: SendingOptions
     @Option(help: "The subject.") var subject: String
     @Option(help: "The body text.") var body: String?
     @Option(help: "Read the body from this file.") var bodyFile: String?
-    @Option(help: "Attach a file (repeatable; 1 MiB in all).") var attach: [String] = []
+    @Option(help: "Attach a file (repeatable). Files grow by a third when encoded: with the relay's default 1 MiB limit, about 780 KB fit in all.")
+    var attach: [String] = []
     @Option(help: "message or notice.") var type: String = "message"
+    @Flag(help: "Write the body in $VISUAL or $EDITOR.") var edit = false
+    @Flag(help: "Send even if the body is empty.") var allowEmpty = false
+
+    func validate() throws {
+        if [body != nil, bodyFile != nil, edit].filter({ $0 }).count > 1 { throw ValidationError("give only one of --body, --body-file and --edit") }
+    }
 
     func run() async throws {
         guard let messageType = MessageType(rawValue: type), [.message, .notice].contains(messageType) else {
             throw PocError.usage("--type must be message or notice; use `poc rfi`, `poc respond`, `poc forward` for the others")
         }
-        let text = try bodyText()
         let attachments = try attach.map(readAttachment)
         try await global.withClient { client in
             let recipients = try await sending.recipients(client)
+            try await sending.confirm(recipients, client: client)
+            let text = try bodyText()
             let message = InnerMessage(
                 from: client.me, to: recipients, urgency: sending.urgency, exercise: sending.exercise, type: messageType,
                 consentToShare: sending.share, tlp: sending.tlp, subject: subject, body: text, attachments: attachments.isEmpty ? nil : attachments)
-            try report(try await client.send(message), id: message.id, to: recipients)
+            try reportSent(try await client.send(message), message: message)
         }
     }
 
+    /// The body from --body, --body-file, the editor or standard input; empty only with --allow-empty.
     func bodyText() throws -> String {
-        if let body { return body }
-        if let bodyFile {
+        let text: String
+        if let body {
+            text = body
+        } else if let bodyFile {
             guard let data = FileManager.default.contents(atPath: bodyFile) else { throw PocError.usage("cannot read \(bodyFile)") }
-            return String(decoding: data, as: UTF8.self)
+            text = String(decoding: data, as: UTF8.self)
+        } else if edit {
+            text = try BodyEditor.edit()
+        } else {
+            if isatty(STDIN_FILENO) == 1 { PocEnvironment.current.error("poc: type the body, end with Ctrl-D on a line of its own") }
+            text = String(decoding: PocEnvironment.current.readInput(), as: UTF8.self)
         }
-        return String(decoding: PocEnvironment.current.readInput(), as: UTF8.self)
+        if !allowEmpty && text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw PocError.usage("the body is empty; nothing sent", hint: "give --body, --body-file or --edit, or add --allow-empty")
+        }
+        return text
     }
 }
 
 func readAttachment(_ path: String) throws -> Attachment {
     guard let data = FileManager.default.contents(atPath: path) else { throw PocError.usage("cannot read the attachment \(path)") }
-    guard data.count < (1 << 20) - 4096 else { throw PocError.usage("\(path) is larger than the 1 MiB message limit") }
     let types = [
         "txt": "text/plain", "csv": "text/csv", "json": "application/json", "pdf": "application/pdf", "png": "image/png",
         "jpg": "image/jpeg", "zip": "application/zip", "xml": "application/xml", "stix": "application/stix+json",
@@ -85,7 +140,8 @@ struct RFI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rfi", abstract: "Send a request for information; any field may stay empty.",
         discussion:
-            "Example: poc rfi --to DEU-TEC-1 --urgency immediate --incident-nature scanning --information-requested \"Is 192.0.2.0/24 known to you?\""
+            "A request reaching more than one state or more than 10 POCs is sent only after you confirm (or with --yes).\n"
+            + "Example: poc rfi --to DEU-TEC-1 --urgency immediate --incident-nature scanning --information-requested \"Is 192.0.2.0/24 known to you?\""
     )
     @OptionGroup var global: GlobalOptions
     @OptionGroup var sending: SendingOptions
@@ -114,13 +170,14 @@ struct RFI: AsyncParsableCommand {
         let formFields = fields
         try await global.withClient { client in
             let recipients = try await sending.recipients(client)
+            try await sending.confirm(recipients, client: client)
             var message = InnerMessage(
                 from: client.me, to: recipients, urgency: sending.urgency, exercise: sending.exercise, type: .rfi,
                 consentToShare: sending.share, tlp: sending.tlp,
                 subject: subject ?? "Request for information\(formFields.incidentNature.isEmpty ? "" : ": \(formFields.incidentNature)")",
                 body: RFIForm.render(formFields))
             try message.setTemplateFields(formFields)
-            try report(try await client.send(message), id: message.id, to: recipients)
+            try reportSent(try await client.send(message), message: message)
         }
     }
 }
@@ -139,22 +196,8 @@ enum RFIForm {
     }
 
     static func edit(_ fields: RFIFields) throws -> RFIFields {
-        let environment = PocEnvironment.current
-        let editor = environment.variables["VISUAL"] ?? environment.variables["EDITOR"] ?? "vi"
-        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("poc-rfi-\(UUID().uuidString).txt")
         let form = "# Request for information. Any field may stay empty. Lines starting with # are ignored.\n" + render(fields) + "\n"
-        guard FileManager.default.createFile(atPath: path, contents: Data(form.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw PocError("cannot write the form")
-        }
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let editorProcess = try ChildProcess(
-            executable: "/bin/sh", arguments: ["-c", "\(editor) \"$1\"", "poc-editor", path],
-            environment: ProcessInfo.processInfo.environment.merging(environment.variables) { $1 }, input: .inherit,
-            standardOutput: .inherit, standardError: .inherit)
-        let status = editorProcess.waitUntilExit()
-        guard status == 0, let data = FileManager.default.contents(atPath: path) else {
-            throw PocError("the editor exited with status \(status); nothing sent")
-        }
+        let data = Data(try BodyEditor.run(form).utf8)
         var result = RFIFields()
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
             guard let colon = line.firstIndex(of: ":") else { continue }
@@ -171,10 +214,12 @@ struct Respond: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Answer a request, or acknowledge its receipt with an estimated response time.",
         discussion: """
-            An acknowledgement says the request was received. It is not agreement with, or endorsement of,
-            its content, and does not prejudge the responding state's position.
-            Examples: poc respond ID --acknowledge --eta 24h --lead-agency CERT-FR
-                      poc respond ID --answer "The range belongs to a research scanner."
+            An acknowledgement says the request was received. It is not agreement with, or endorsement of, its \
+            content, and does not prejudge the responding state's position.
+
+            Examples:
+              poc respond ID --acknowledge --eta 24h --lead-agency CERT-FR
+              poc respond ID --answer "The range belongs to a research scanner."
             """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The id of the request.") var requestID: MessageIDArgument
@@ -209,7 +254,7 @@ struct Respond: AsyncParsableCommand {
             try message.setTemplateFields(
                 RFIResponseFields(
                     mode: answer == nil ? .acknowledge : .answer, eta: etaTime, preferredChannel: preferredChannel, leadAgency: leadAgency))
-            try report(try await client.send(message), id: message.id, to: [request.from])
+            try reportSent(try await client.send(message), message: message)
         }
     }
 }
@@ -217,8 +262,16 @@ struct Respond: AsyncParsableCommand {
 /// `poc forward`.
 struct Forward: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Forward a message to a third party, with its original signature and the consents that allow it (R12).",
-        discussion: "Refused unless the original consents to sharing, or every other party granted consent for this third party.")
+        abstract: "Forward a message to a third party, with its original signature and the consents that allow it.",
+        discussion: """
+            Refused unless the original consents to sharing, or every other party granted consent for this third \
+            party. Each party's latest answer counts: a denial after a grant withdraws it. TLP:RED and \
+            TLP:AMBER+STRICT messages always need every party's consent, whatever the sender's --share; the \
+            forward keeps the label.
+
+            Examples:
+              poc forward 1a2b3c4d5e6f708192a3b4c5d6e7f809 --to KOR-TEC-1 --note "Shared with the consent of all parties."
+            """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The message id.") var messageID: MessageIDArgument
     @Option(help: "The third party's POC id.") var to: POCIDArgument
@@ -236,10 +289,25 @@ struct Forward: AsyncParsableCommand {
 /// `poc consent`.
 struct Consent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Ask for, grant or deny consent to share a message (R12).", subcommands: [Request.self, Grant.self, Deny.self])
+        abstract: "Ask for, grant or deny consent to share a message.",
+        discussion: """
+            Your latest answer counts: `poc consent deny` after `poc consent grant` withdraws the consent, and \
+            the forward is refused once the denial is in the forwarder's record.
+
+            Examples:
+              poc consent request 1a2b3c4d5e6f708192a3b4c5d6e7f809 --third-party KOR-TEC-1 --reason "The same range scans KrCERT/CC."
+              poc consent grant 9f86d081884c7d659a2feaa0c55ad015
+              poc consent deny 9f86d081884c7d659a2feaa0c55ad015
+            """,
+        subcommands: [Request.self, Grant.self, Deny.self])
 
     struct Request: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Ask every other party of a message for consent to share it with a third party.")
+        static let configuration = CommandConfiguration(
+            abstract: "Ask every other party of a message for consent to share it with a third party.",
+            discussion: """
+                Examples:
+                  poc consent request 1a2b3c4d5e6f708192a3b4c5d6e7f809 --third-party KOR-TEC-1 --reason "The same range scans KrCERT/CC."
+                """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The message id.") var messageID: MessageIDArgument
         @Option(help: "The third party's POC id.") var thirdParty: POCIDArgument
@@ -255,14 +323,24 @@ struct Consent: AsyncParsableCommand {
     }
 
     struct Grant: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Grant a consent request.")
+        static let configuration = CommandConfiguration(
+            abstract: "Grant a consent request.",
+            discussion: """
+                Examples:
+                  poc consent grant 9f86d081884c7d659a2feaa0c55ad015
+                """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The consent request's message id.") var requestID: MessageIDArgument
         func run() async throws { try await Consent.reply(requestID.id, granted: true, global: global) }
     }
 
     struct Deny: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Deny a consent request.")
+        static let configuration = CommandConfiguration(
+            abstract: "Deny a consent request.",
+            discussion: """
+                Examples:
+                  poc consent deny 9f86d081884c7d659a2feaa0c55ad015
+                """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The consent request's message id.") var requestID: MessageIDArgument
         func run() async throws { try await Consent.reply(requestID.id, granted: false, global: global) }

@@ -19,37 +19,40 @@ extension PocClient {
         return (entry, try entry.inner)
     }
 
-    /// The granting consent replies held for sharing `id` with `thirdParty`, by party.
-    public func grantingConsents(for id: MessageID, thirdParty: POCID) throws(PocError) -> [POCID: RecordedMessage] {
-        var found: [POCID: RecordedMessage] = [:]
+    /// Every consent answer received for sharing `id` with `thirdParty`, in
+    /// the order recorded; ``ConsentRule/latest(_:)`` says which counts.
+    public func consentAnswers(for id: MessageID, thirdParty: POCID) throws(PocError) -> [ConsentAnswer] {
+        var found: [ConsentAnswer] = []
         for entry in try record.all(.message, as: RecordedMessage.self) where entry.direction == .received {
             guard let inner = try? entry.inner, inner.type == .consentReply,
                 let fields = try? inner.templateFields(ConsentReplyFields.self),
-                fields.messageID == id, fields.thirdParty == thirdParty, fields.granted
+                fields.messageID == id, fields.thirdParty == thirdParty
             else { continue }
-            found[inner.from] = entry
+            found.append(
+                ConsentAnswer(party: inner.from, granted: fields.granted, signedAt: inner.sentAt, recordedAt: entry.recordedAt, signed: entry.signed))
         }
         return found
     }
 
     /// Forwards a recorded message to `thirdParty` (R12) with the original
-    /// signed bytes and the consents that allow it.
-    /// - Throws: when `consent_to_share` is false and a party's granting consent is missing; the message names them.
+    /// signed bytes and the consents that allow it, keeping its TLP label.
+    ///
+    /// Consents are needed unless the original consents to sharing, and
+    /// always for TLP:RED and TLP:AMBER+STRICT (``ConsentRule``); each
+    /// party's latest answer counts, so a later denial blocks.
+    /// - Throws: 64 when a party denied or withdrew consent, or has not answered; the message names them.
     public func forward(_ id: MessageID, to thirdParty: POCID, note: String, urgency: Urgency?) async throws(PocError) -> SendOutcome {
         let (entry, inner) = try recorded(id)
         var consents: [Base64Bytes] = []
-        if !inner.consentToShare {
-            let granted = try grantingConsents(for: id, thirdParty: thirdParty)
-            let missing = otherParties(of: inner).filter { granted[$0] == nil }
-            guard missing.isEmpty else {
-                throw PocError(
-                    "cannot forward \(id) to \(thirdParty): consent to share is missing from \(missing.map(\.rawValue).joined(separator: ", "))",
-                    hint: "ask with `poc consent request \(id) --third-party \(thirdParty) --reason ...`", status: .usage)
-            }
-            consents = otherParties(of: inner).compactMap { granted[$0]?.signed }
+        if ConsentRule.needsConsents(inner) {
+            let parties = otherParties(of: inner)
+            let answers = try consentAnswers(for: id, thirdParty: thirdParty)
+            if let obstacle = ConsentRule.obstacle(parties: parties, answers: answers, message: id, thirdParty: thirdParty) { throw obstacle }
+            let current = ConsentRule.latest(answers)
+            consents = parties.compactMap { current[$0]?.signed }
         }
         var message = InnerMessage(
-            from: me, to: [thirdParty], urgency: urgency ?? inner.urgency, exercise: inner.exercise, type: .forward,
+            from: me, to: [thirdParty], urgency: urgency ?? inner.urgency, exercise: inner.exercise, type: .forward, tlp: inner.tlp,
             subject: "Fwd: \(inner.subject)", body: note, inReplyTo: id)
         do { try message.setTemplateFields(ForwardFields(original: entry.signed, consents: consents)) } catch {
             throw PocError("cannot encode the forward")
@@ -100,7 +103,9 @@ extension PocClient {
         do { original = try Envelope.verifySigned(fields.original.data, senderKey: key).inner } catch {
             throw PocError("the forwarded original is not signed by \(claimed.from): \(error.reason)", status: .dataError)
         }
-        if original.consentToShare { return (original, "original signed by \(original.from); its sender consented to sharing") }
+        if !ConsentRule.needsConsents(original) {
+            return (original, "original signed by \(original.from); its sender consented to sharing")
+        }
         var consenting = Set<POCID>()
         for consent in fields.consents {
             guard consent.data.count > 64, let claimedConsent = try? InnerMessage.parse(Data(consent.data.dropFirst(64))) else { continue }

@@ -24,6 +24,10 @@ extension PocClient {
 
     /// Seals `inner` to its recipients, records it, and submits it; when the
     /// relay is unreachable the sealed envelope waits in the outbox.
+    ///
+    /// The sealed body is checked against the relay's advertised limits
+    /// (``MessageSizeRule``) before anything is recorded. Confirming a
+    /// broadcast (``BroadcastCheck``) is the caller's part: ask before sending.
     public func send(_ inner: InnerMessage) async throws(PocError) -> SendOutcome {
         let (boxKeys, parties) = try await recipientKeysAndParties(inner.to)
         for recipient in inner.to {
@@ -47,6 +51,7 @@ extension PocClient {
             throw PocError("cannot seal the message: \(error)")
         }
         defer { SecretBytes.zero(&signed) }
+        try MessageSizeRule.check(bodyBytes: envelope.body.count, of: inner, limits: await relayLimits())
         let now = Timestamp.now()
         let entry = RecordedMessage(
             direction: .sent, signed: signed, bodyDigest: SHA256.hash(envelope.body).lowercaseHex, acceptedAt: nil, recordedAt: now,

@@ -32,7 +32,7 @@ struct PocBinaryTests {
             }
             let sent = try await run("fra", ["send", "--to", "DEU-TEC-1", "--urgency", "flash", "--subject", "Binary"], input: "from standard input")
             #expect(sent.status == 0, "\(sent)")
-            let id = try #require(sent.standardOutput.split(separator: " ").dropFirst().first.map(String.init))
+            let id = try #require(sent.standardOutput.split(separator: " ").dropFirst(3).first.map(String.init))
             let read = try await run("deu", ["read", id])
             #expect(read.status == 0, "\(read)")
             #expect(read.standardOutput.contains("from standard input"))

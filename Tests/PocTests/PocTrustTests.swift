@@ -84,7 +84,7 @@ struct PocTrustTests {
             let deu = try await poc.enrol("deu", state: "DEU", role: .technical)
             let kor = try await poc.enrol("kor", state: "KOR", role: .technical)
             let usa = try await poc.enrol("usa", state: "USA", role: .technical)
-            await poc.ok("fra", ["send", "--to", "\(deu),\(kor)", "--subject", "Indicators", "--body", "IOC list"])
+            await poc.ok("fra", ["send", "--to", "\(deu),\(kor)", "--subject", "Indicators", "--body", "IOC list", "--yes"])
             let original = try await poc.firstInboxID("deu")
             await poc.ok("deu", ["read", original])
             let refused = await poc.run("deu", ["forward", original, "--to", usa])
