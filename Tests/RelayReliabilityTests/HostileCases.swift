@@ -455,12 +455,12 @@ extension HostileCase {
         HostileCase("POST /v1/messages", "keys naming someone not in to", 400) { scene in
             try submitBody(scene) { $0["keys"] = [scene.kor.id.rawValue: randomBytes(80).base64EncodedString()] }
         },
-        HostileCase("POST /v1/messages", "an id with a path", 400) { scene in try submitBody(scene) { $0["id"] = "../../../etc/passwd" } },
-        HostileCase("POST /v1/messages", "an id with SQL", 400) { scene in try submitBody(scene) { $0["id"] = "'; DROP TABLE envelopes; --" } },
-        HostileCase("POST /v1/messages", "an id in uppercase hex", 400) { scene in
+        HostileCase("POST /v1/messages", "an id with a path", 422) { scene in try submitBody(scene) { $0["id"] = "../../../etc/passwd" } },
+        HostileCase("POST /v1/messages", "an id with SQL", 422) { scene in try submitBody(scene) { $0["id"] = "'; DROP TABLE envelopes; --" } },
+        HostileCase("POST /v1/messages", "an id in uppercase hex", 422) { scene in
             try submitBody(scene) { $0["id"] = MessageID.random().rawValue.uppercased() }
         },
-        HostileCase("POST /v1/messages", "a recipient id with SQL", 400) { scene in
+        HostileCase("POST /v1/messages", "a recipient id with SQL", 422) { scene in
             try submitBody(scene) { $0["to"] = ["DEU-TEC-1' OR '1'='1"] }
         },
         HostileCase("POST /v1/messages", "protocol version 2", 400) { scene in try submitBody(scene) { $0["v"] = 2 } },

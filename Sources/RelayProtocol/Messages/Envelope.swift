@@ -52,7 +52,7 @@ public struct Envelope: Hashable, Sendable, Codable, UnknownField.Checked {
         try UnknownField.check(decoder, known: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         v = try Self.checkedVersion(c.decode(Int.self, forKey: .v))
-        id = try c.decode(MessageID.self, forKey: .id)
+        id = try Self.checkedID(c.decode(String.self, forKey: .id))
         from = try c.decode(POCID.self, forKey: .from)
         to = try Self.checkedRecipients(c.decode([String].self, forKey: .to))
         urgency = try c.decode(Urgency.self, forKey: .urgency)
@@ -73,8 +73,18 @@ public struct Envelope: Hashable, Sendable, Codable, UnknownField.Checked {
         return v
     }
 
+    /// A message id of the wrong shape is a well-formed value breaking a
+    /// content rule: 422, as section 5 lists it with the recipients' checks.
+    static func checkedID(_ text: String) throws(WireError) -> MessageID {
+        do { return try MessageID(text) } catch {
+            throw WireError(.invalidField, field: "id", error.reason)
+        }
+    }
+
+    /// Recipients of the wrong shape are not active POCs: 422 like unknown ones.
     static func checkedRecipients(_ names: [String]) throws(WireError) -> [POCID] {
-        let to = try POCID.list(names, field: "to")
+        let to: [POCID]
+        do { to = try POCID.list(names, field: "to") } catch { throw WireError(.invalidField, field: "to", error.reason) }
         try Recipients.validate(to)
         return to
     }
