@@ -9,12 +9,22 @@ import RelayProtocol
 struct DirectoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "directory", abstract: "The verified directory of points of contact.",
+        discussion: """
+            Examples:
+              poc directory --state DEU --role technical
+              poc directory show DEU-TEC-1
+              poc directory update --phone "+33 1 00 00 00 01"
+            """,
         subcommands: [List.self, Show.self, Update.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List POCs, checking the relay's signature and every key.",
-            discussion: "Example: poc directory --state DEU --role technical")
+            discussion: """
+                Examples:
+                  poc directory --state DEU --role technical
+                  poc directory --search cert --format json
+                """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this state (ISO 3166-1 alpha-3).") var state: StateArgument?
         @Option(help: "Only this role.") var role: Role?
@@ -35,17 +45,24 @@ struct DirectoryCommand: AsyncParsableCommand {
                 }
                 let environment = global.environment
                 if format == .json {
-                    environment.write(try prettyJSON(entries))
+                    environment.write(try prettyJSON(entries.map { TrustedEntry(entry: $0, trust: directory.trust[$0.pocID]) }))
                     return
                 }
-                var rows = [["POC", "STATE", "ROLE", "ENTITY", "KEY"]]
+                var rows = [["POC", "STATE", "ROLE", "ENTITY", "TRUST", "KEY"]]
                 for entry in entries {
                     rows.append([
                         entry.pocID.rawValue, entry.state.rawValue, entry.role.rawValue, entry.details.entity,
-                        verdictText(directory.verdicts[entry.pocID]),
+                        directory.trust[entry.pocID]?.rawValue ?? "-", verdictText(directory.verdicts[entry.pocID]),
                     ])
                 }
-                for line in columns(rows) { environment.write(line) }
+                let terminal = TerminalOutput.standardOutput(variables: environment.variables)
+                for line in DisplayWidth.columns(rows, maxWidth: terminal.width, shrink: 3) { environment.write(line) }
+                let unchecked = entries.filter { directory.trust[$0.pocID] == .pinned }.count
+                if unchecked > 0 {
+                    environment.write(
+                        "trust: verified = fingerprint checked out of band; pinned = first use only (\(unchecked) not checked: `poc trust ID --fingerprint F`)"
+                    )
+                }
                 environment.write("directory version \(directory.version), signed by the pinned relay key")
                 for entry in entries {
                     if case .identityChanged(let pinned, let shown) = directory.verdicts[entry.pocID] {
@@ -57,7 +74,12 @@ struct DirectoryCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one entry with its fingerprint.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one entry with its fingerprint.",
+            discussion: """
+                Examples:
+                  poc directory show DEU-TEC-1
+                """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The POC id.") var pocID: POCIDArgument
         @Option(help: "text or json.") var format: ListFormat = .text
@@ -70,7 +92,7 @@ struct DirectoryCommand: AsyncParsableCommand {
                 }
                 let environment = global.environment
                 if format == .json {
-                    environment.write(try prettyJSON(entry))
+                    environment.write(try prettyJSON(TrustedEntry(entry: entry, trust: directory.trust[entry.pocID])))
                     return
                 }
                 let d = entry.details
@@ -85,6 +107,7 @@ struct DirectoryCommand: AsyncParsableCommand {
                 if let website = d.website { lines.append("website:      \(website)") }
                 lines.append("languages:    \(d.languages.joined(separator: ", ")) (entry in \(d.entryLanguage.rawValue))")
                 lines.append("fingerprint:  \(entry.fingerprint.grouped)")
+                lines.append("trust:        \(directory.trust[entry.pocID]?.text ?? "-")")
                 lines.append("key:          \(verdictText(directory.verdicts[entry.pocID]))")
                 if let ping = entry.lastPing { lines.append("last ping:    \(ping.status.rawValue) at \(ping.at)") }
                 for line in lines { environment.write(line) }
@@ -94,19 +117,14 @@ struct DirectoryCommand: AsyncParsableCommand {
 
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Update this POC's own entry (R7); unspecified fields keep their values.",
-            discussion: "Example: poc directory update --phone \"+33 1 00 00 00 01\"")
+            abstract: "Update this POC's own entry; unspecified fields keep their values.",
+            discussion: """
+                Examples:
+                  poc directory update --phone "+33 1 00 00 00 01"
+                """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var entry: EntryOptions
 
-        func run() async throws {
-            try await global.withClient { client in
-                let directory = try await client.verifiedDirectory()
-                guard let current = directory.entry(client.me) else { throw PocError("this POC has no active entry") }
-                let details = try entry.details(base: current.details)
-                do { try details.validate() } catch let error as WireError { throw PocError.usage("\(error.field): \(error.reason)") }
-                let updated = try await client.relay { try await client.session.updateEntry(details) }
-                global.environment.write("updated the entry of \(updated.pocID)")
         /// Whether any field was given: an update that changes nothing is a mistake.
         var changesSomething: Bool {
             let e = entry
@@ -114,13 +132,35 @@ struct DirectoryCommand: AsyncParsableCommand {
             return e.kind != nil || e.entryLanguage != nil || texts.contains { $0 != nil }
         }
 
-            }
+        func run() async throws {
             guard changesSomething else {
                 throw PocError.usage(
                     "nothing to update: give the fields to change", hint: "for example `poc directory update --phone \"+33 1 00 00 00 01\"`")
             }
+            try await global.withClient { client in
+                let directory = try await client.verifiedDirectory()
+                guard let current = directory.entry(client.me) else { throw PocError("this POC has no active entry") }
+                let details = try entry.details(base: current.details)
+                do { try details.validate() } catch let error as WireError { throw PocError.usage("\(error.field): \(error.reason)") }
+                let updated = try await client.relay { try await client.session.updateEntry(details) }
+                global.environment.write("updated the entry of \(updated.pocID)")
+            }
         }
     }
+}
+
+/// A directory entry as `--format json` shows it: the entry's fields and `trust`.
+struct TrustedEntry: Encodable {
+    let entry: DirectoryEntry
+    let trust: TrustLevel?
+
+    func encode(to encoder: any Encoder) throws {
+        try entry.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encodeIfPresent(trust, forKey: .trust)
+    }
+
+    enum Key: String, CodingKey { case trust }
 }
 
 func verdictText(_ verdict: PinVerdict?) -> String {

@@ -7,7 +7,12 @@ import RelayProtocol
 /// `poc pings`.
 struct Pings: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List pending liveness pings, each checked against the pinned relay key (R8: answer within 48 hours).")
+        abstract: "List pending liveness pings, each checked against the pinned relay key; answer each within 48 hours.",
+        discussion: """
+            Examples:
+              poc pings
+              poc ping answer 7c1e4f0a9b2d4c68
+            """)
     @OptionGroup var global: GlobalOptions
     @Option(help: "text or json.") var format: ListFormat = .text
 
@@ -51,10 +56,20 @@ struct Pings: AsyncParsableCommand {
 
 /// `poc ping answer`.
 struct PingCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ping", abstract: "Answer liveness pings.", subcommands: [Answer.self])
+    static let configuration = CommandConfiguration(
+        commandName: "ping", abstract: "Answer liveness pings.",
+        discussion: """
+            Examples:
+              poc ping answer 7c1e4f0a9b2d4c68
+            """, subcommands: [Answer.self])
 
     struct Answer: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Answer a ping by signing its challenge; a forged ping is refused.")
+        static let configuration = CommandConfiguration(
+            abstract: "Answer a ping by signing its challenge; a forged ping is refused.",
+            discussion: """
+                Examples:
+                  poc ping answer 7c1e4f0a9b2d4c68
+                """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The ping id.") var pingID: String
 
@@ -88,10 +103,19 @@ struct LogLine: Encodable {
     let acceptedAt: String?
     let consentToShare: Bool
     let inReplyTo: String?
+    /// The Traffic Light Protocol label, if the sender set one.
+    let tlp: String?
+    /// For a sent message: how many recipients' verified receipts the record holds.
+    var receipted: Int?
+    /// The sending time, for sorting.
+    let sentTime: Timestamp
     enum CodingKeys: String, CodingKey {
         case id, direction, from, to, urgency, exercise, type, subject, body, sentAt = "sent_at", acceptedAt = "accepted_at"
-        case consentToShare = "consent_to_share", inReplyTo = "in_reply_to"
+        case consentToShare = "consent_to_share", inReplyTo = "in_reply_to", tlp, receipted
     }
+
+    /// "2/3 receipted" for a sent message, "-" for a received one.
+    var delivery: String { receipted.map { DeliverySummary(receipted: $0, recipients: Set(to).count).text } ?? "-" }
 
     init(_ entry: RecordedMessage) throws {
         let inner = try entry.inner
@@ -108,16 +132,25 @@ struct LogLine: Encodable {
         acceptedAt = entry.acceptedAt?.description
         consentToShare = inner.consentToShare
         inReplyTo = inner.inReplyTo?.rawValue
+        tlp = inner.tlp?.rawValue
+        sentTime = inner.sentAt
     }
 }
 
 /// `poc log`.
 struct Log: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "This POC's record of everything exchanged (R12), kept encrypted on this machine.",
+        abstract: "This POC's record of everything exchanged, kept encrypted on this machine.",
+        discussion: """
+            Examples:
+              poc log --since 7d --with DEU-TEC-1
+              poc log show 1a2b3c4d5e6f708192a3b4c5d6e7f809
+              poc log export --format html --output record.html
+            """,
         subcommands: [List.self, Show.self, Export.self], defaultSubcommand: List.self)
 
-    static func entries(_ client: PocClient, since: String?, with peer: POCIDArgument?) throws -> [LogLine] {
+    /// The recorded messages, oldest first (by sending time, then id, so equal times keep one order).
+    static func entries(_ client: PocClient, since: String?, with peer: POCIDArgument?, unreceipted: Bool = false) throws -> [LogLine] {
         var cutoff: Timestamp?
         if let since {
             if let duration = DurationArgument(argument: since) {
@@ -128,36 +161,59 @@ struct Log: AsyncParsableCommand {
                 throw PocError.usage("--since takes a date (2026-11-22), a time (2026-11-22T10:00:00Z) or a duration (7d)")
             }
         }
-        return try client.record.all(.message, as: RecordedMessage.self).map(LogLine.init).filter { line in
-            (cutoff == nil || (try? Timestamp(parsing: line.sentAt)).map { $0 >= cutoff! } == true)
-                && (peer == nil || line.from == peer!.id.rawValue || line.to.contains(peer!.id.rawValue))
+        let summaries = try client.deliverySummaries()
+        var lines = try client.record.all(.message, as: RecordedMessage.self).map(LogLine.init)
+        for index in lines.indices where lines[index].direction == RecordedMessage.Direction.sent.rawValue {
+            lines[index].receipted = (try? MessageID(lines[index].id)).flatMap { summaries[$0]?.receipted } ?? 0
         }
+        return
+            lines.filter { line in
+                (cutoff == nil || line.sentTime >= cutoff!)
+                    && (peer == nil || line.from == peer!.id.rawValue || line.to.contains(peer!.id.rawValue))
+                    && (!unreceipted || (line.receipted.map { $0 < Set(line.to).count } ?? false))
+            }
+            .sorted { ($0.sentTime, $0.id) < ($1.sentTime, $1.id) }
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List recorded messages.", discussion: "Example: poc log --since 7d --with DEU-TEC-1")
+            abstract: "List recorded messages.",
+            discussion: """
+                Examples:
+                  poc log --since 7d --with DEU-TEC-1
+                  poc log --unreceipted
+                """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only since a date, time or duration ago (7d).") var since: String?
         @Option(help: "Only messages with this POC.") var with: POCIDArgument?
+        @Flag(help: "Only sent messages still missing a recipient's receipt.") var unreceipted = false
         @Option(help: "text or json.") var format: ListFormat = .text
 
         func run() async throws {
             try await global.withClient(syncOutbox: false) { client in
-                let lines = try Log.entries(client, since: since, with: with)
+                let lines = try Log.entries(client, since: since, with: with, unreceipted: unreceipted)
                 let environment = global.environment
                 if format == .json {
                     environment.write(try prettyJSON(lines))
                     return
                 }
-                var rows = [["", "SENT", "DIR", "ID", "FROM", "TO", "URGENCY", "TYPE", "SUBJECT"]]
+                if lines.isEmpty {
+                    let what = unreceipted ? "no sent messages missing a receipt" : "no messages"
+                    environment.write(what + (with.map { " with \($0.id)" } ?? "") + (since.map { " since \($0)" } ?? "") + " in the record")
+                    return
+                }
+                var rows = [["EX", "SENT", "DIR", "ID", "FROM", "TO", "URGENCY", "TLP", "TYPE", "DELIVERY", "SUBJECT"]]
                 for l in lines {
                     rows.append([
                         l.exercise ? "EXERCISE" : "", l.sentAt, l.direction == "sent" ? "out" : "in", l.id, l.from, l.to.joined(separator: ","),
-                        l.urgency, l.type, l.subject,
+                        l.urgency.uppercased(), l.tlp.map { "TLP:\($0)" } ?? "", l.type, l.delivery, l.subject,
                     ])
                 }
-                for line in columns(rows) { environment.write(line) }
+                let terminal = TerminalOutput.standardOutput(variables: environment.variables)
+                for line in DisplayWidth.columns(rows, maxWidth: terminal.width, shrink: rows[0].count - 1) { environment.write(line) }
+                if lines.contains(where: \.exercise) {
+                    environment.write("EXERCISE: lines marked EXERCISE are simulation traffic, not real incidents")
+                }
                 let pings = try client.record.all(.ping, as: RecordedPing.self)
                 if !pings.isEmpty { environment.write("\(pings.count) ping(s) answered, \(pings.filter(\.onTime).count) on time") }
             }
@@ -165,7 +221,12 @@ struct Log: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one recorded message, re-verified.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one recorded message, re-verified.",
+            discussion: """
+                Examples:
+                  poc log show 1a2b3c4d5e6f708192a3b4c5d6e7f809
+                """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The message id.") var messageID: MessageIDArgument
 
@@ -174,18 +235,30 @@ struct Log: AsyncParsableCommand {
                 let (entry, inner) = try client.recorded(messageID.id)
                 let mark = exerciseMark(inner.exercise)
                 let environment = global.environment
-                environment.write("\(mark)\(entry.direction == .sent ? "Sent" : "Received") \(inner.id) \(inner.urgency.rawValue.uppercased())")
+                environment.write(
+                    "\(mark)\(entry.direction == .sent ? "Sent" : "Received") \(inner.id) \(inner.urgency.rawValue.uppercased())"
+                        + (inner.tlp.map { "  TLP:\($0.rawValue)" } ?? ""))
                 environment.write("\(mark)From: \(inner.from)  To: \(inner.to.map(\.rawValue).joined(separator: ", "))")
                 environment.write("\(mark)Subject: \(inner.subject)")
                 for line in inner.body.split(separator: "\n", omittingEmptySubsequences: false) { environment.write("\(mark)\(line)") }
                 let receipts = try client.record.all(.receipt, as: RecordedReceipt.self).filter { $0.messageID == inner.id }
                 for r in receipts { environment.write("\(mark)Receipt from \(r.recipient) at \(r.at) (signature verified)") }
+                if entry.direction == .sent {
+                    let summary = DeliverySummary(receipted: Set(receipts.map(\.recipient)).count, recipients: Set(inner.to).count)
+                    environment.write("\(mark)Delivery: \(summary.text)")
+                }
             }
         }
     }
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export the record for the POC's own archive (plaintext: keep it safe).")
+        static let configuration = CommandConfiguration(
+            abstract: "Export the record for the POC's own archive (plaintext: keep it safe).",
+            discussion: """
+                Examples:
+                  poc log export --output record.json
+                  poc log export --format html --output record.html
+                """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "json or html.") var format: String = "json"
         @Option(help: "Write to this file (mode 0600) instead of standard output.") var output: String?
@@ -220,7 +293,10 @@ struct Log: AsyncParsableCommand {
             for l in lines {
                 html += "<section class=\"\(l.exercise ? "ex" : "")\">"
                 if l.exercise { html += "<p><strong>EXERCISE: simulation traffic</strong></p>" }
-                html += "<h2>\(escape(l.subject))</h2><p>\(escape(l.direction)) · \(escape(l.id)) · \(escape(l.urgency)) · \(escape(l.type))<br>"
+                if let tlp = l.tlp { html += "<p class=\"tlp\"><strong>TLP:\(escape(tlp))</strong></p>" }
+                html += "<h2>\(escape(l.subject))</h2><p>\(escape(l.direction)) · \(escape(l.id)) · \(escape(l.urgency)) · \(escape(l.type))"
+                if l.receipted != nil { html += " · \(escape(l.delivery))" }
+                html += "<br>"
                 html +=
                     "from \(escape(l.from)) to \(escape(l.to.joined(separator: ", "))) · sent \(escape(l.sentAt))</p><pre>\(escape(l.body))</pre></section>"
             }

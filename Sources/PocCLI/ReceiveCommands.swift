@@ -17,20 +17,30 @@ struct InboxLine: Encodable {
     let type: String
     let subject: String
     let acceptedAt: String
-    enum CodingKeys: String, CodingKey { case id, from, urgency, exercise, type, subject, acceptedAt = "accepted_at" }
+    /// The Traffic Light Protocol label, if the sender set one.
+    let tlp: String?
+    enum CodingKeys: String, CodingKey { case id, from, urgency, exercise, type, subject, acceptedAt = "accepted_at", tlp }
 }
 
 /// `poc inbox`.
 struct Inbox: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List waiting messages, most urgent first, each opened and verified.",
-        discussion: "Messages that fail any check are kept out of the list and reported on standard error.")
+        discussion: """
+            Messages that fail any check are kept out of the list and reported on standard error.
+
+            Examples:
+              poc inbox
+              poc inbox --format json
+            """)
     @OptionGroup var global: GlobalOptions
     @Option(help: "text or json.") var format: ListFormat = .text
 
     func run() async throws {
         try await global.withClient { client in
             let entries = try await client.inbox()
+            await client.refreshDeliveries()
+            let pings = (try? await client.pendingPings()) ?? []
             let environment = global.environment
             var lines: [InboxLine] = []
             for entry in entries {
@@ -40,7 +50,7 @@ struct Inbox: AsyncParsableCommand {
                     lines.append(
                         InboxLine(
                             id: inner.id.rawValue, from: inner.from.rawValue, urgency: inner.urgency.rawValue, exercise: inner.exercise,
-                            type: inner.type.rawValue, subject: inner.subject, acceptedAt: acceptedAt.description))
+                            type: inner.type.rawValue, subject: inner.subject, acceptedAt: acceptedAt.description, tlp: inner.tlp?.rawValue))
                 case .rejected(let id, let from, let reason):
                     environment.error("poc: rejected \(id) from \(from): \(reason)")
                 }
@@ -49,29 +59,119 @@ struct Inbox: AsyncParsableCommand {
                 environment.write(try prettyJSON(lines))
                 return
             }
+            let terminal = TerminalOutput.standardOutput(variables: environment.variables)
             if lines.isEmpty {
                 environment.write("no messages waiting")
-                return
+            } else {
+                for line in Self.table(lines, terminal: terminal) { environment.write(line) }
+                if lines.contains(where: \.exercise) {
+                    environment.write("EXERCISE: lines marked EXERCISE are simulation traffic, not real incidents")
+                }
             }
-            var rows = [["", "URGENCY", "ID", "FROM", "TYPE", "SUBJECT", "ACCEPTED"]]
-            for line in lines {
-                rows.append([
-                    line.exercise ? "EXERCISE" : "", line.urgency.uppercased(), line.id, line.from, line.type, line.subject, line.acceptedAt,
-                ])
+            let summary = Self.summary(lines, pings: pings)
+            let joined = summary.joined(separator: "; ")
+            if !summary.isEmpty && DisplayWidth.of(joined) <= terminal.width ?? Int.max {
+                environment.write(joined)
+            } else {
+                for part in summary { environment.write(part) }
             }
-            for line in columns(rows) { environment.write(line) }
-            if lines.contains(where: \.exercise) { environment.write("EXERCISE: lines marked EXERCISE are simulation traffic, not real incidents") }
         }
+    }
+
+    /// The inbox rows, aligned by display width, the subject cut to the
+    /// terminal's width, FLASH and IMMEDIATE in colour on a terminal (the
+    /// label is written either way). On a narrow terminal the accepted time,
+    /// then the type, make room for the subject (`poc read` shows both).
+    static func table(_ lines: [InboxLine], terminal: TerminalOutput) -> [String] {
+        var header = ["EX", "URGENCY", "TLP", "ID", "FROM", "TYPE", "ACCEPTED", "SUBJECT"]
+        var rows = lines.map { line in
+            [
+                line.exercise ? "EXERCISE" : "", line.urgency.uppercased(), line.tlp.map { "TLP:\($0)" } ?? "", line.id, line.from, line.type,
+                line.acceptedAt, line.subject,
+            ]
+        }
+        if let width = terminal.width {
+            for optional in ["ACCEPTED", "TYPE"] {
+                let full = DisplayWidth.columns([header] + rows).map(DisplayWidth.of).max() ?? 0
+                let subject = rows.map { DisplayWidth.of($0.last ?? "") }.max() ?? 0
+                guard full > width, full - subject + min(subject, minimumSubject) > width, let index = header.firstIndex(of: optional) else { break }
+                header.remove(at: index)
+                for row in rows.indices { rows[row].remove(at: index) }
+            }
+        }
+        var aligned = DisplayWidth.columns([header] + rows, maxWidth: terminal.width, shrink: header.count - 1)
+        var subjects: [String]?
+        if let width = terminal.width {
+            let others = DisplayWidth.columns([Array(header.dropLast())] + rows.map { Array($0.dropLast()) })
+            if width - (others.map(DisplayWidth.of).max() ?? 0) - 2 < minimumSubject {
+                // Too narrow for the subject beside the rest: it goes on its own line under each row, indented.
+                aligned = others
+                subjects = zip(rows, lines).map { row, line in
+                    let mark = "  " + exerciseMark(line.exercise)
+                    return mark + DisplayWidth.truncate(row.last ?? "", to: max(4, width - DisplayWidth.of(mark)))
+                }
+            }
+        }
+        var output = [aligned[0]]
+        for (index, row) in rows.enumerated() {
+            var text = aligned[index + 1]
+            let label = row[1]
+            if terminal.colour, label == "FLASH" || label == "IMMEDIATE", let range = text.range(of: label) {
+                // The first occurrence is the urgency cell: the exercise cell before it holds EXERCISE or nothing.
+                text.replaceSubrange(range, with: terminal.highlight(label, red: label == "FLASH"))
+            }
+            output.append(text)
+            if let subjects { output.append(subjects[index]) }
+        }
+        return output
+    }
+
+    /// Below this many columns for the subject, it goes on a line of its own.
+    static let minimumSubject = 24
+
+    /// The parts of the line under the inbox, "3 messages (1 FLASH)" and "1 ping
+    /// waiting: poc ping answer ID": none when there is nothing to say.
+    static func summary(_ lines: [InboxLine], pings: [PendingPing]) -> [String] {
+        var parts: [String] = []
+        if !lines.isEmpty {
+            var counts: [String] = []
+            for urgency in ["flash", "immediate"] {
+                let n = lines.filter { $0.urgency == urgency }.count
+                if n > 0 { counts.append("\(n) \(urgency.uppercased())") }
+            }
+            let exercise = lines.filter(\.exercise).count
+            // All exercise traffic: the line is about exercise traffic only, and marked so (R15).
+            let allExercise = exercise == lines.count
+            if exercise > 0 && !allExercise { counts.append("\(exercise) EXERCISE") }
+            parts.append(
+                (allExercise ? "EXERCISE: " : "") + "\(lines.count) message\(lines.count == 1 ? "" : "s")"
+                    + (counts.isEmpty ? "" : " (\(counts.joined(separator: ", ")))"))
+        }
+        let genuine = pings.filter(\.genuine)
+        if !genuine.isEmpty {
+            let next = genuine.min { $0.ping.deadline < $1.ping.deadline }!
+            parts.append(
+                "\(genuine.count) ping\(genuine.count == 1 ? "" : "s") waiting: poc ping answer \(next.ping.pingID) (due \(next.ping.deadline))")
+        }
+        let forged = pings.count - genuine.count
+        if forged > 0 { parts.append("\(forged) FORGED ping\(forged == 1 ? "" : "s"): do not answer (see `poc pings`)") }
+        return parts
     }
 }
 
 /// `poc read`.
 struct Read: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Open a message, verify every check, send the signed receipt, and keep it in the record.")
+        abstract: "Open a message, verify every check, send the signed receipt, and keep it in the record.",
+        discussion: """
+            Examples:
+              poc read 1a2b3c4d5e6f708192a3b4c5d6e7f809
+              poc read 1a2b3c4d5e6f708192a3b4c5d6e7f809 --save-attachments ~/incident-42
+            """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The message id.") var messageID: MessageIDArgument
-    @Option(help: "Save attachments into this folder.") var saveAttachments: String?
+    @Option(help: "Save attachments into this folder (created if missing).") var saveAttachments: String?
+    @Flag(help: "With --save-attachments: replace files that already exist.") var force = false
 
     func run() async throws {
         try await global.withClient { client in
@@ -79,6 +179,12 @@ struct Read: AsyncParsableCommand {
             let directory = try await client.verifiedDirectory()
             try render(message.inner, acceptedAt: message.acceptedAt, directory: directory, client: client)
             if !message.fromRecord { global.environment.error("poc: receipt sent to \(message.inner.from)") }
+            await client.refreshDeliveries()
+            if let folder = saveAttachments {
+                let saved = try AttachmentSaver(folder: folder, force: force).save(message.inner.attachments ?? [])
+                for path in saved { global.environment.error("poc: saved \(path)") }
+                if saved.isEmpty { global.environment.error("poc: message \(message.inner.id) has no attachments; nothing saved") }
+            }
         }
     }
 
@@ -123,13 +229,6 @@ struct Read: AsyncParsableCommand {
         }
         for attachment in inner.attachments ?? [] {
             environment.write("\(mark)Attachment: \(attachment.name) (\(attachment.mediaType), \(attachment.data.data.count) bytes)")
-            if let folder = saveAttachments {
-                let safeName = (attachment.name as NSString).lastPathComponent.replacingOccurrences(of: "..", with: "_")
-                let path = (folder as NSString).appendingPathComponent(safeName)
-                guard FileManager.default.createFile(atPath: path, contents: attachment.data.data, attributes: [.posixPermissions: 0o600]) else {
-                    throw PocError("cannot save \(path)")
-                }
-            }
         }
         if inner.exercise { environment.write(banner) }
     }
@@ -138,7 +237,12 @@ struct Read: AsyncParsableCommand {
 /// `poc status`.
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Delivery state per recipient of a message you sent, with each receipt's signature checked.")
+        abstract: "Delivery state per recipient of a message you sent, with each receipt's signature checked.",
+        discussion: """
+            Examples:
+              poc status 1a2b3c4d5e6f708192a3b4c5d6e7f809
+              poc status 1a2b3c4d5e6f708192a3b4c5d6e7f809 --format json
+            """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The message id.") var messageID: MessageIDArgument
     @Option(help: "text or json.") var format: ListFormat = .text
@@ -176,67 +280,90 @@ struct Watch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Wait for messages and pings and print each as it arrives; never answers pings by itself.",
         discussion: """
-            Rings the terminal bell for flash and immediate messages. With --exec, runs the command for each
-            arrival with POC_EVENT (message or ping), POC_MESSAGE_ID, POC_FROM, POC_URGENCY and POC_EXERCISE set
+            Rings the terminal bell for flash and immediate messages. With --exec, runs the command for each \
+            arrival with POC_EVENT (message or ping), POC_MESSAGE_ID, POC_FROM, POC_URGENCY and POC_EXERCISE set \
             (never the content), e.g. to raise a desktop or SMS notification. Reconnects with backoff.
+
+            Examples:
+              poc watch
+              poc watch --count 1
+              poc watch --exec 'notify-send "POC message from $POC_FROM"'
             """)
     @OptionGroup var global: GlobalOptions
     @Option(help: "Run this shell command per arrival.") var exec: String?
-    @Option(help: "Stop after this many arrivals (for scripts and tests).") var count: Int?
+    @Option(help: "Stop after this many messages (pings do not count; for scripts and tests).") var count: Int?
     @Option(help: "Stop after this many seconds.") var seconds: Int?
 
     func run() async throws {
         try await global.withClient { client in
             let environment = global.environment
             var seen = Set<String>()
-            var arrivals = 0
+            var messages = 0
             var backoff = 1
+            var unreachable = false
+            var lastRefresh: ContinuousClock.Instant?
             let deadline = seconds.map { ContinuousClock.now + .seconds($0) }
             environment.error("poc: watching for messages and pings for \(client.me) (Ctrl-C to stop)")
-            while deadline.map({ ContinuousClock.now < $0 }) ?? true, count.map({ arrivals < $0 }) ?? true {
+            while deadline.map({ ContinuousClock.now < $0 }) ?? true, count.map({ messages < $0 }) ?? true {
                 do {
-                    let remaining = deadline.map { Int(($0 - ContinuousClock.now).components.seconds) } ?? 30
-                    let entries = try await client.inbox(wait: max(0, min(30, remaining)))
+                    // Pings first, so one already waiting shows at once rather than after a long poll.
+                    let pings = try await client.pendingPings()
+                    if unreachable { reachable(&unreachable) }
+                    for pending in pings where seen.insert("ping:" + pending.ping.pingID).inserted { await show(pending) }
+                    if lastRefresh.map({ ContinuousClock.now - $0 > .seconds(60) }) ?? true {
+                        await client.refreshDeliveries()
+                        lastRefresh = .now
+                    }
+                    let remaining = deadline.map { Int(($0 - ContinuousClock.now).components.seconds) } ?? Self.pollSeconds
+                    let entries = try await client.inbox(wait: max(0, min(Self.pollSeconds, remaining)))
                     var fresh = 0
                     for entry in entries {
                         guard case .opened(let message, _) = entry, seen.insert(message.inner.id.rawValue).inserted else { continue }
                         fresh += 1
-                        arrivals += 1
-                        let inner = message.inner
-                        let bell = inner.urgency >= .immediate ? "\u{7}" : ""
-                        environment.write(
-                            "\(bell)\(exerciseMark(inner.exercise))\(inner.urgency.rawValue.uppercased()) \(inner.id) from \(inner.from): \(inner.subject)"
-                        )
-                        await run(
-                            exec,
-                            [
-                                "POC_EVENT": "message", "POC_MESSAGE_ID": inner.id.rawValue, "POC_FROM": inner.from.rawValue,
-                                "POC_URGENCY": inner.urgency.rawValue, "POC_EXERCISE": inner.exercise ? "1" : "0",
-                            ])
-                    }
-                    for pending in try await client.pendingPings() where seen.insert("ping:" + pending.ping.pingID).inserted {
-                        arrivals += 1
-                        let verdict =
-                            pending.genuine
-                            ? "answer with `poc ping answer \(pending.ping.pingID)`" : "FORGED: not signed by the relay; do not answer"
-                        environment.write("PING \(pending.ping.pingID) due \(pending.ping.deadline): \(verdict)")
-                        await run(
-                            exec,
-                            [
-                                "POC_EVENT": "ping", "POC_MESSAGE_ID": pending.ping.pingID, "POC_FROM": "relay", "POC_URGENCY": "priority",
-                                "POC_EXERCISE": "0",
-                            ])
+                        messages += 1
+                        await show(message.inner)
+                        if let count, messages >= count { break }
                     }
                     backoff = 1
                     // Unread messages stay waiting on the relay: pause instead of asking again at once.
                     if fresh == 0 && !entries.isEmpty { try await Task.sleep(for: .seconds(2)) }
                 } catch let error as PocError where error.status == .unavailable {
                     environment.error("poc: relay unreachable; retrying in \(backoff) s")
+                    unreachable = true
                     try await Task.sleep(for: .seconds(backoff))
                     backoff = min(backoff * 2, 60)
                 }
             }
         }
+    }
+
+    /// The longest long poll: a ping that arrives meanwhile shows within this time.
+    static let pollSeconds = 10
+
+    private func reachable(_ unreachable: inout Bool) {
+        unreachable = false
+        global.environment.error("poc: relay reachable again")
+    }
+
+    private func show(_ inner: InnerMessage) async {
+        let bell = inner.urgency >= .immediate ? "\u{7}" : ""
+        let tlp = inner.tlp.map { " TLP:\($0.rawValue)" } ?? ""
+        global.environment.write(
+            "\(bell)\(exerciseMark(inner.exercise))\(inner.urgency.rawValue.uppercased())\(tlp) \(inner.id) from \(inner.from): \(inner.subject)")
+        await run(
+            exec,
+            [
+                "POC_EVENT": "message", "POC_MESSAGE_ID": inner.id.rawValue, "POC_FROM": inner.from.rawValue,
+                "POC_URGENCY": inner.urgency.rawValue, "POC_EXERCISE": inner.exercise ? "1" : "0",
+            ])
+    }
+
+    private func show(_ pending: PendingPing) async {
+        let verdict = pending.genuine ? "answer with `poc ping answer \(pending.ping.pingID)`" : "FORGED: not signed by the relay; do not answer"
+        global.environment.write("PING \(pending.ping.pingID) due \(pending.ping.deadline): \(verdict)")
+        await run(
+            exec,
+            ["POC_EVENT": "ping", "POC_MESSAGE_ID": pending.ping.pingID, "POC_FROM": "relay", "POC_URGENCY": "priority", "POC_EXERCISE": "0"])
     }
 
     private func run(_ command: String?, _ variables: [String: String]) async {

@@ -15,12 +15,44 @@ public enum PinVerdict: Sendable, Equatable {
     case identityChanged(pinned: Fingerprint, shown: Fingerprint)
 }
 
+/// How far this POC trusts a correspondent's identity key: what `poc
+/// directory` shows per entry and `--format json` carries as `trust`.
+public enum TrustLevel: String, Sendable, Codable, Equatable {
+    /// The fingerprint was checked out of band (`poc trust`), or it is this POC's own key.
+    case verified
+    /// Pinned on first use only: nobody compared the fingerprint yet.
+    case pinned
+    /// The relay shows another identity key than the pinned one: refused until `poc trust`.
+    case changed
+
+    /// The rule: a changed identity key is `changed` whatever the pin said;
+    /// otherwise `verified` once the pin was confirmed out of band, else `pinned`.
+    /// - Parameters:
+    ///   - verdict: What comparing the entry with its pin found.
+    ///   - pin: The pin after that comparison (`nil` if none).
+    public static func of(verdict: PinVerdict, pin: Pin?) -> TrustLevel {
+        if case .identityChanged = verdict { return .changed }
+        return pin?.verified == true ? .verified : .pinned
+    }
+
+    /// The words for a listing.
+    public var text: String {
+        switch self {
+        case .verified: "verified (fingerprint checked)"
+        case .pinned: "pinned on first use (not checked)"
+        case .changed: "CHANGED: refused"
+        }
+    }
+}
+
 /// A directory whose relay signature and key certificates were checked.
 public struct VerifiedDirectory: Sendable {
     public let version: Int
     public let entries: [DirectoryEntry]
     /// The pin verdict for each active entry.
     public let verdicts: [POCID: PinVerdict]
+    /// The trust level of each active entry (see ``TrustLevel/of(verdict:pin:)``).
+    public let trust: [POCID: TrustLevel]
 
     /// The active entry of `id`.
     public func entry(_ id: POCID) -> DirectoryEntry? { entries.first { $0.pocID == id && $0.status == .active } }
@@ -40,13 +72,16 @@ extension PocClient {
                 status: .dataError)
         }
         var verdicts: [POCID: PinVerdict] = [:]
+        var trust: [POCID: TrustLevel] = [:]
         for entry in directory.entries where entry.status == .active {
             guard entry.hasValidKeyCertificate else {
                 throw PocError("the key certificate of \(entry.pocID) does not verify", status: .dataError)
             }
-            verdicts[entry.pocID] = try applyPin(entry)
+            let verdict = try applyPin(entry)
+            verdicts[entry.pocID] = verdict
+            trust[entry.pocID] = TrustLevel.of(verdict: verdict, pin: try record.get(.pin, id: entry.pocID.rawValue, as: Pin.self))
         }
-        return VerifiedDirectory(version: directory.version, entries: directory.entries, verdicts: verdicts)
+        return VerifiedDirectory(version: directory.version, entries: directory.entries, verdicts: verdicts, trust: trust)
     }
 
     /// Compares an entry with its pin, pinning on first use and accepting a

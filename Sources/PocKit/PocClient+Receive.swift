@@ -117,8 +117,13 @@ extension PocClient {
     /// Delivery state per recipient of a message this POC sent.
     public func status(_ id: MessageID) async throws(PocError) -> (status: MessageStatus, deliveries: [Delivery]) {
         let status = try await relay { try await session.status(messageID: id) }
+        return (status, try recordDeliveries(status, directory: try await verifiedDirectory()))
+    }
+
+    /// Checks each receipt of `status` and records the verified ones.
+    func recordDeliveries(_ status: MessageStatus, directory: VerifiedDirectory) throws(PocError) -> [Delivery] {
+        let id = status.id
         let recorded = try record.get(.message, id: id.rawValue, as: RecordedMessage.self)
-        let directory = try await verifiedDirectory()
         var deliveries: [Delivery] = []
         for recipient in status.recipients {
             var check = ReceiptCheck.none
@@ -139,6 +144,6 @@ extension PocClient {
             }
             deliveries.append(Delivery(recipient: recipient.pocID, fetchedAt: recipient.fetchedAt, receiptAt: recipient.receiptAt, receipt: check))
         }
-        return (status, deliveries)
+        return deliveries
     }
 }
