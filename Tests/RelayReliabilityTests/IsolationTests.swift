@@ -136,7 +136,7 @@ struct IsolationTests {
             // KOR's session and KOR as a recipient are now in the relay's caller cache.
             #expect(try await scene.api.send(RawRequest("GET", "/v1/inbox", token: korToken)).status == 200)
             _ = try await scene.fra.session.submit(try scene.fra.seal(to: [scene.kor]))
-            let revoke = try await RelayProcess.run(["revoke", "--data-dir", scene.relay.dataDirectory, scene.kor.id.rawValue])
+            let revoke = try await RelayProcess.run(["revoke", "--data-dir", scene.relay.dataDirectory, "--yes", scene.kor.id.rawValue])
             #expect(revoke.status == 0, "\(revoke.stderr)")
             let revoked = ContinuousClock.now
             // At once, whatever the cache still says: refused (before the write or in its transaction).
@@ -162,7 +162,7 @@ struct IsolationTests {
                 try await scene.api.send(RawRequest("GET", "/v1/inbox", token: token, query: [("wait", "30")]), timeout: .seconds(45))
             }
             try await Task.sleep(for: .milliseconds(500))
-            let revoke = try await RelayProcess.run(["revoke", "--data-dir", scene.relay.dataDirectory, scene.fra.id.rawValue])
+            let revoke = try await RelayProcess.run(["revoke", "--data-dir", scene.relay.dataDirectory, "--yes", scene.fra.id.rawValue])
             #expect(revoke.status == 0, "\(revoke.stderr)")
             let revoked = ContinuousClock.now
             let response = try await poll.value
@@ -177,7 +177,7 @@ struct IsolationTests {
         try await withScene(configure: { $0.service.directoryRecheckInterval = .seconds(3600) }) { scene in
             let first = try scene.fra.seal(to: [scene.kor])
             _ = try await scene.fra.session.submit(first)
-            let revoke = try await RelayProcess.run(["revoke", "--data-dir", scene.relay.dataDirectory, scene.kor.id.rawValue])
+            let revoke = try await RelayProcess.run(["revoke", "--data-dir", scene.relay.dataDirectory, "--yes", scene.kor.id.rawValue])
             #expect(revoke.status == 0, "\(revoke.stderr)")
             let late = try scene.fra.seal(to: [scene.deu, scene.kor])
             let response = try await scene.api.send(
