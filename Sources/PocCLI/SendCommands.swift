@@ -139,9 +139,13 @@ func readAttachment(_ path: String) throws -> Attachment {
 struct RFI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rfi", abstract: "Send a request for information; any field may stay empty.",
-        discussion:
-            "A request reaching more than one state or more than 10 POCs is sent only after you confirm (or with --yes).\n"
-            + "Example: poc rfi --to DEU-TEC-1 --urgency immediate --incident-nature scanning --information-requested \"Is 192.0.2.0/24 known to you?\""
+        discussion: """
+            A request reaching more than one state or more than 10 POCs is sent only after you confirm (or with \
+            --yes).
+
+            Examples:
+              poc rfi --to DEU-TEC-1 --urgency immediate --incident-nature scanning --information-requested "Is 192.0.2.0/24 known to you?"
+            """
     )
     @OptionGroup var global: GlobalOptions
     @OptionGroup var sending: SendingOptions

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import PocKit
 import RelayClient
@@ -19,9 +20,13 @@ struct Poc: AsyncParsableCommand {
               poc inbox
               poc read 9f86d081884c7d659a2feaa0c55ad015
 
-            Exit status: 0 success, 1 other failure, 64 usage error, 65 a message or
-            signature failed to open or verify, 69 relay unreachable, 77 credentials refused.
+            --home, --passphrase-file and --format may come before or after the command.
+
+            Exit status: 0 success, 1 other failure, 64 usage error, 65 a message or \
+            signature failed to open or verify, 69 relay unreachable, 74 output could not be written, \
+            77 credentials refused, 141 the reader of the output went away.
             """,
+        version: ToolVersion.line,
         subcommands: [
             Init.self, Enrol.self, WhoAmI.self, DirectoryCommand.self, Trust.self, Keys.self,
             Send.self, RFI.self, Respond.self, Inbox.self, Read.self, Watch.self, Status.self,
@@ -33,8 +38,10 @@ struct Poc: AsyncParsableCommand {
 struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Connect this home to a relay and pin the relay's key.",
-        discussion:
-            "Example: poc init --server https://relay.example:8443 --ca dev-ca.pem --relay-fingerprint \"FD5E FC50 2594 685B 348B 8EC4 1803 A7E3\"")
+        discussion: """
+            Examples:
+              poc init --server https://relay.example:8443 --ca dev-ca.pem --relay-fingerprint "FD5E FC50 2594 685B 348B 8EC4 1803 A7E3"
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The relay's address, https://host:port.") var server: String
@@ -105,7 +112,10 @@ struct EntryOptions: ParsableArguments {
 struct Enrol: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate this POC's keys and enrol with a one-time invitation.",
-        discussion: "Example: poc enrol --token poc-invite-... --entity CERT-FR --email cert@example.org --languages fr,en --entry-language fr")
+        discussion: """
+            Examples:
+              poc enrol --token poc-invite-... --entity CERT-FR --email cert@example.org --languages fr,en --entry-language fr
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The invitation token from the custodian.") var token: String
@@ -124,7 +134,12 @@ struct Enrol: AsyncParsableCommand {
 
 /// `poc whoami`.
 struct WhoAmI: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Show this POC's id, state, role and fingerprint.")
+    static let configuration = CommandConfiguration(
+        commandName: "whoami", abstract: "Show this POC's id, state, role and fingerprint.",
+        discussion: """
+            Examples:
+              poc whoami
+            """)
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -145,7 +160,10 @@ struct WhoAmI: AsyncParsableCommand {
 struct Trust: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Trust a correspondent's key after checking its fingerprint out of band.",
-        discussion: "Example: poc trust DEU-TEC-1 --fingerprint \"8403 FAB6 C2E1 0963 428A 5697 C3A5 A201\"")
+        discussion: """
+            Examples:
+              poc trust DEU-TEC-1 --fingerprint "8403 FAB6 C2E1 0963 428A 5697 C3A5 A201"
+            """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The POC id.") var pocID: POCIDArgument
     @Option(help: "The fingerprint the POC read out to you.") var fingerprint: String
@@ -160,11 +178,20 @@ struct Trust: AsyncParsableCommand {
 
 /// `poc keys rotate`.
 struct Keys: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage this POC's keys.", subcommands: [Rotate.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Manage this POC's keys.",
+        discussion: """
+            Examples:
+              poc keys rotate
+            """, subcommands: [Rotate.self])
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Rotate the encryption (X25519) key; older keys are kept to open messages sealed before.")
+            abstract: "Rotate the encryption (X25519) key; older keys are kept to open messages sealed before.",
+            discussion: """
+                Examples:
+                  poc keys rotate
+                """)
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -190,7 +217,12 @@ struct Keys: AsyncParsableCommand {
 
 /// `poc sync`.
 struct Sync: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Resubmit sealed messages waiting in the outbox (same ids: never sent twice).")
+    static let configuration = CommandConfiguration(
+        abstract: "Resubmit sealed messages waiting in the outbox (same ids: never sent twice).",
+        discussion: """
+            Examples:
+              poc sync
+            """)
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {

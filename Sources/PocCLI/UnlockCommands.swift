@@ -10,9 +10,12 @@ struct Unlock: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Keep the keys unlocked for a while, so commands stop asking for the passphrase.",
         discussion: """
-            A small agent process of yours holds the unlocked keys in memory and
-            answers only your own uid, on a socket in the home. `poc lock` ends it.
-            Example: poc unlock --for 8h
+            A small agent process of yours holds the unlocked keys in memory and answers only your own uid, on a \
+            socket in the home. `poc lock` ends it.
+
+            Examples:
+              poc unlock --for 8h
+              poc lock
             """)
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("for"), help: "How long, e.g. 30m, 8h (default 8h, at most 7d).") var duration: DurationArgument?
@@ -79,7 +82,12 @@ struct Unlock: AsyncParsableCommand {
 
 /// `poc lock`: end the key agent of the home.
 struct Lock: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "End `poc unlock`: the agent zeroes the keys and exits.")
+    static let configuration = CommandConfiguration(
+        abstract: "End `poc unlock`: the agent zeroes the keys and exits.",
+        discussion: """
+            Examples:
+              poc lock
+            """)
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {

@@ -26,6 +26,7 @@ struct PocRelay: AsyncParsableCommand {
               poc-relay backup --data-dir /var/lib/poc-relay --to /var/backups/poc-relay/2026-11-22
               poc-relay check --data-dir /var/lib/poc-relay --tls-cert fullchain.pem
             """,
+        version: ToolVersion.line,
         subcommands: [
             Init.self, Serve.self, Invite.self, Invites.self, Pocs.self, Revoke.self, States.self, PingCommand.self, Audit.self,
             Backup.self, Restore.self, Check.self, Health.self,
