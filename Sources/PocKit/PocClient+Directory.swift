@@ -110,7 +110,9 @@ extension PocClient {
     /// - Throws: when the relay shows another fingerprint than the one given.
     public func trust(_ id: POCID, fingerprint: String) async throws(PocError) -> DirectoryEntry {
         let directory = try await verifiedDirectory()
-        guard let entry = directory.entry(id) else { throw PocError("\(id) is not an active POC in the directory") }
+        guard let entry = directory.entry(id) else {
+            throw PocError("\(id) is not an active POC in the directory", hint: "see `poc directory` for the ids", status: .usage)
+        }
         guard entry.fingerprint.matches(fingerprint) else {
             throw PocError(
                 "the relay shows \(entry.fingerprint.grouped) for \(id), not \(fingerprint)",

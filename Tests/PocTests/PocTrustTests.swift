@@ -44,6 +44,9 @@ struct PocTrustTests {
             #expect(listing.out.contains("CHANGED"))
             let wrongCheck = await poc.run("fra", ["trust", deu, "--fingerprint", String(repeating: "A", count: 32)])
             #expect(wrongCheck.status == 65)
+            // A POC that is not in the directory is a usage mistake (64), not a failure.
+            let unknown = await poc.run("fra", ["trust", "ZZZ-TEC-9", "--fingerprint", String(repeating: "A", count: 32)])
+            #expect(unknown.status == 64 && unknown.err.contains("not an active POC"), "\(unknown.err)")
             await poc.ok("fra", ["trust", deu, "--fingerprint", shown.grouped])
             await poc.ok("fra", ["send", "--to", deu, "--subject", "third", "--body", "after an explicit trust"])
         }
