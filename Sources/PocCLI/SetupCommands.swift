@@ -77,20 +77,32 @@ struct EntryOptions: ParsableArguments {
     @Option(help: "Unofficial English translation of the name.") var nameEn: String?
     @Option(help: "Unofficial English translation of the designation.") var designationEn: String?
 
-    /// The details, asking on the terminal for what is missing.
+    /// The details, asking on the terminal for what is missing: each typed
+    /// field is checked at once by the relay's own rules (``EntryFieldCheck``)
+    /// and asked again until it is right or left empty; optional prompts say so.
     func details(base: EntryDetails? = nil) throws -> EntryDetails {
         let environment = PocEnvironment.current
-        func ask(_ label: String, _ value: String?, _ existing: String?) -> String? {
+        func ask(
+            _ label: String, _ value: String?, _ existing: String?, check: EntryFieldCheck.Field? = nil, optional: Bool = true
+        )
+            -> String?
+        {
             if let value { return value.isEmpty ? nil : value }
             if base != nil { return existing }
-            let answer = environment.linePrompt("\(label): ")?.trimmingCharacters(in: .whitespaces)
-            return answer?.isEmpty == false ? answer : nil
+            for _ in 0..<5 {
+                let prompt = optional ? "\(label) (optional, Return to skip): " : "\(label): "
+                guard let answer = environment.linePrompt(prompt)?.trimmingCharacters(in: .whitespaces), !answer.isEmpty else { return nil }
+                guard let check, let problem = EntryFieldCheck.problem(check, answer) else { return answer }
+                environment.error("poc: that \(label.lowercased()) \(problem); try again")
+            }
+            return nil
         }
-        guard let entity = ask("Entity or institution", entity, base?.entity) else {
+        guard let entity = ask("Entity or institution", entity, base?.entity, check: .entity, optional: false) else {
             throw PocError.usage("the entry needs --entity")
         }
         let languageList = ask("Working languages (e.g. fr,en)", languages, base?.languages.joined(separator: ","))
-        let entryLanguageText = entryLanguage?.rawValue ?? ask("Entry language (ar, en, es, fr, ru, zh)", nil, base?.entryLanguage.rawValue)
+        let entryLanguageText =
+            entryLanguage?.rawValue ?? ask("Entry language (ar, en, es, fr, ru, zh)", nil, base?.entryLanguage.rawValue, optional: false)
         guard let entryLanguage = entryLanguageText.flatMap(UNLanguage.init(rawValue:)) else {
             throw PocError.usage("the entry needs --entry-language (ar, en, es, fr, ru or zh)")
         }
@@ -100,9 +112,10 @@ struct EntryOptions: ParsableArguments {
         if let designationEn { translation.designation = designationEn }
         let hasTranslation = translation.entity != nil || translation.name != nil || translation.designation != nil
         return EntryDetails(
-            kind: kind ?? base?.kind ?? .institution, entity: entity, website: ask("Website", website, base?.website),
-            name: ask("Name (for a person)", name, base?.name), designation: ask("Designation", designation, base?.designation),
-            email: ask("E-mail", email, base?.email), phone: ask("Phone", phone, base?.phone),
+            kind: kind ?? base?.kind ?? .institution, entity: entity, website: ask("Website", website, base?.website, check: .website),
+            name: ask("Name (for a person)", name, base?.name, check: .name),
+            designation: ask("Designation", designation, base?.designation, check: .designation),
+            email: ask("E-mail", email, base?.email, check: .email), phone: ask("Phone", phone, base?.phone, check: .phone),
             languages: (languageList ?? entryLanguage.rawValue).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() },
             entryLanguage: entryLanguage, translationEn: hasTranslation ? translation : nil)
     }
@@ -122,6 +135,12 @@ struct Enrol: AsyncParsableCommand {
     @OptionGroup var entry: EntryOptions
 
     func run() async throws {
+        let token = EntryFieldCheck.trimmedToken(token)
+        guard EntryFieldCheck.isInvitationShaped(token) else {
+            throw PocError(
+                "that is not an invitation token: one is poc-invite- followed by 64 hexadecimal digits",
+                hint: "copy the whole token the custodian sent you, from its first to its last character", status: .usage)
+        }
         let details = try entry.details()
         let passphrase = try global.passphrase.read(confirm: true)
         let created = try await PocSetup.enrol(home: global.pocHome, token: token, details: details, passphrase: passphrase, limits: global.kdfLimits)
