@@ -1,4 +1,5 @@
-public import ArgumentParser
+import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Logging
 import RelayProtocol
@@ -103,4 +104,18 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 /// Runs a `RelayService` call, turning its failure into a one-line CLI error.
 func cli<T>(_ body: () async throws(RelayFailure) -> T) async throws -> T {
     do { return try await body() } catch { throw CLIError(error.problem.detail) }
+}
+
+/// Standard output of every command, in place of the standard library's
+/// `print` (this module's commands call it unchanged): written with
+/// ``StandardStreams`` so that a closed pipe ends the tool quietly, by
+/// `SIGPIPE`, and a full disk is one `poc-relay: error: cannot write ...`
+/// line and exit 74, never a crash or lost output.
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    StandardStreams.writeOutput(items.map { "\($0)" }.joined(separator: separator) + terminator, tool: "poc-relay")
+}
+
+/// Writes `text` to standard error without ever crashing the tool (see ``StandardStreams/writeError(_:)``).
+func writeError(_ text: String) {
+    StandardStreams.writeError(text)
 }
