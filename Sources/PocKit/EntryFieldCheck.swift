@@ -1,5 +1,5 @@
 import Foundation
-public import RelayProtocol
+import RelayProtocol
 
 /// One directory field checked on its own, by the same rules the relay
 /// applies to the whole entry (``RelayProtocol/EntryDetails/validate()``),
