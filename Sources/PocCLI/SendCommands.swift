@@ -50,12 +50,18 @@ struct SendingOptions: ParsableArguments {
 /// Prints the `sent` line: urgency, type, id and recipients.
 func reportSent(_ outcome: SendOutcome, message: InnerMessage) throws {
     guard case .accepted(let response) = outcome else { return try report(outcome, id: message.id, to: message.to) }
+    PocEnvironment.current.write(sentLine(message, acceptedAt: response.acceptedAt))
+}
+
+/// "sent IMMEDIATE message ID to DEU-TEC-1 (accepted T)": the line of
+/// `poc send`, `poc rfi`, `poc respond` and `poc sync`.
+func sentLine(_ message: InnerMessage, acceptedAt: Timestamp?) -> String {
     let to =
         message.to.count <= 3
         ? message.to.map(\.rawValue).joined(separator: ", ")
         : BroadcastCheck(recipients: message.to, stateOf: { _ in nil }).count
-    PocEnvironment.current.write(
-        "sent \(message.urgency.rawValue.uppercased()) \(message.type.rawValue) \(message.id) to \(to) (accepted \(response.acceptedAt))")
+    let accepted = acceptedAt.map { " (accepted \($0))" } ?? ""
+    return "sent \(message.urgency.rawValue.uppercased()) \(message.type.rawValue) \(message.id) to \(to)\(accepted)"
 }
 
 /// `poc send`.
@@ -101,6 +107,7 @@ struct Send: AsyncParsableCommand {
                 from: client.me, to: recipients, urgency: sending.urgency, exercise: sending.exercise, type: messageType,
                 consentToShare: sending.share, tlp: sending.tlp, subject: subject, body: text, attachments: attachments.isEmpty ? nil : attachments)
             try reportSent(try await client.send(message), message: message)
+            await client.refreshDeliveries()  // best effort: earlier messages' receipts reach the record
         }
     }
 
@@ -182,6 +189,7 @@ struct RFI: AsyncParsableCommand {
                 body: RFIForm.render(formFields))
             try message.setTemplateFields(formFields)
             try reportSent(try await client.send(message), message: message)
+            await client.refreshDeliveries()  // best effort: earlier messages' receipts reach the record
         }
     }
 }
@@ -259,6 +267,7 @@ struct Respond: AsyncParsableCommand {
                 RFIResponseFields(
                     mode: answer == nil ? .acknowledge : .answer, eta: etaTime, preferredChannel: preferredChannel, leadAgency: leadAgency))
             try reportSent(try await client.send(message), message: message)
+            await client.refreshDeliveries()  // best effort: earlier messages' receipts reach the record
         }
     }
 }
@@ -284,7 +293,10 @@ struct Forward: AsyncParsableCommand {
     func run() async throws {
         try await global.withClient { client in
             let outcome = try await client.forward(messageID.id, to: to.id, note: note, urgency: nil)
-            if case .accepted = outcome { global.environment.write("forwarded \(messageID.id) to \(to.id)") }
+            if case .accepted = outcome {
+                global.environment.write("forwarded \(messageID.id) to \(to.id)")
+                await client.refreshDeliveries()  // best effort: earlier messages' receipts reach the record
+            }
             if case .queued = outcome { try report(outcome, id: messageID.id, to: [to.id]) }
         }
     }

@@ -247,10 +247,14 @@ struct Sync: AsyncParsableCommand {
     func run() async throws {
         try await global.withClient(syncOutbox: false) { client in
             let result = try await client.syncOutbox()
-            for id in result.sent { global.environment.write("sent \(id)") }
+            for id in result.sent {
+                let recorded = try? client.recorded(id)
+                global.environment.write(recorded.map { sentLine($0.inner, acceptedAt: $0.entry.acceptedAt) } ?? "sent \(id)")
+            }
             if result.waiting > 0 {
                 throw PocError("\(result.waiting) message(s) still in the outbox: the relay is unreachable", status: .unavailable)
             }
+            await client.refreshDeliveries()  // best effort: earlier messages' receipts reach the record
             if result.sent.isEmpty { global.environment.write("the outbox is empty") }
         }
     }

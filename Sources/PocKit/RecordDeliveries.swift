@@ -38,7 +38,8 @@ extension PocClient {
     /// Asks the relay for the delivery state of the sent messages still
     /// missing a receipt, newest first, and records every verified receipt
     /// (R12): run whenever the client talks to the relay anyway (inbox,
-    /// read, watch), so the record does not wait for `poc status`.
+    /// read, watch, after a message is accepted, sync), so the record does
+    /// not wait for `poc status`.
     ///
     /// Bounded: at most `limit` messages, none accepted more than
     /// `maxAgeDays` ago (their receipts are unlikely to come). Never throws:
