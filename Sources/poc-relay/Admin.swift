@@ -9,7 +9,15 @@ import RelayStore
 struct Invite: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a one-time enrolment invitation for a state and role.",
-        discussion: "The token is printed alone on the last line of standard output; send it to the POC through the state's permanent mission.")
+        discussion: """
+            The token is printed alone on the last line of standard output; send it to the POC through the state's \
+            permanent mission.
+
+            Examples:
+              poc-relay invite --data-dir /var/lib/poc-relay --state FRA --role technical
+              poc-relay invite --state UNO --role custodian --expires 48h
+              poc-relay invite --state DEU --role diplomatic --expires 7d
+            """)
 
     @OptionGroup var data: DataDirectoryOptions
     @Option(help: "The state's ISO 3166-1 alpha-3 code, e.g. FRA (custodians: UNO).") var state: String
@@ -63,6 +71,10 @@ struct Revoke: AsyncParsableCommand {
             On a terminal, shows the POC (id, state, role, status, entity) and asks [y/N]: only y revokes. Without a \
             terminal (a script), refuses with status 64 unless --yes. An unknown id is refused (64); a POC revoked \
             already is left as it is (0).
+
+            Examples:
+              poc-relay revoke --data-dir /var/lib/poc-relay FRA-TEC-1
+              poc-relay revoke --yes FRA-DIP-2    (from a script)
             """)
 
     @OptionGroup var data: DataDirectoryOptions
@@ -84,10 +96,9 @@ struct Revoke: AsyncParsableCommand {
                 throw usageError("revoking \(id) needs a confirmation, and standard input is not a terminal", hint: "add --yes")
             }
             let entity = Pocs.Row.entity(of: poc)
-            FileHandle.standardError.write(
-                Data("\(id): \(poc.role) POC of \(poc.state), \(poc.status), entity \"\(entity)\"\n".utf8))
+            writeError("\(id): \(poc.role) POC of \(poc.state), \(poc.status), entity \"\(entity)\"\n")
             guard confirm("Revoke \(id)? Its entry leaves the directory and its sessions end at once; this cannot be undone.") else {
-                FileHandle.standardError.write(Data("Not revoked.\n".utf8))
+                writeError("Not revoked.\n")
                 throw ExitCode(1)
             }
         }
@@ -102,7 +113,13 @@ struct Revoke: AsyncParsableCommand {
 
 /// `poc-relay states`: the participating states.
 struct States: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List participating states and their active POCs by role.")
+    static let configuration = CommandConfiguration(
+        abstract: "List participating states and their active POCs by role.",
+        discussion: """
+            Examples:
+              poc-relay states --data-dir /var/lib/poc-relay
+              poc-relay states --format csv > states.csv
+            """)
 
     @OptionGroup var data: DataDirectoryOptions
     @Option(help: "table, json or csv.") var format: OutputFormat = .table
@@ -142,10 +159,22 @@ struct States: AsyncParsableCommand {
 /// `poc-relay ping start|status`: liveness-ping campaigns (R8).
 struct PingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ping", abstract: "Ping campaigns.", subcommands: [Start.self, PingStatusCommand.self])
+        commandName: "ping", abstract: "Ping campaigns.",
+        discussion: """
+            Examples:
+              poc-relay ping start --deadline 48h
+              poc-relay ping status
+            """,
+        subcommands: [Start.self, PingStatusCommand.self])
 
     struct Start: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Ping every active diplomatic and technical POC now.")
+        static let configuration = CommandConfiguration(
+            abstract: "Ping every active diplomatic and technical POC now.",
+            discussion: """
+                Examples:
+                  poc-relay ping start --data-dir /var/lib/poc-relay
+                  poc-relay ping start --deadline 48h
+                """)
 
         @OptionGroup var data: DataDirectoryOptions
         @Option(help: "Time to answer: 48h, 7d, 30m.", transform: durationOption) var deadline: DurationArgument?

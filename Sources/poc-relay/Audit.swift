@@ -8,10 +8,21 @@ import RelayService
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ping compliance and delivery figures. Never message content: the relay has none.",
+        discussion: """
+            Examples:
+              poc-relay audit pings --format csv
+              poc-relay audit delivery
+            """,
         subcommands: [Pings.self, Delivery.self])
 
     struct Pings: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Ping status per campaign, states to follow up, compliance per state.")
+        static let configuration = CommandConfiguration(
+            abstract: "Ping status per campaign, states to follow up, compliance per state.",
+            discussion: """
+                Examples:
+                  poc-relay audit pings --data-dir /var/lib/poc-relay
+                  poc-relay audit pings --format csv > pings.csv
+                """)
         @OptionGroup var data: DataDirectoryOptions
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
@@ -58,7 +69,13 @@ struct Audit: AsyncParsableCommand {
     }
 
     struct Delivery: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Messages and receipts per urgency (exercise apart), and overdue messages.")
+        static let configuration = CommandConfiguration(
+            abstract: "Messages and receipts per urgency (exercise apart), and overdue messages.",
+            discussion: """
+                Examples:
+                  poc-relay audit delivery --data-dir /var/lib/poc-relay
+                  poc-relay audit delivery --format json
+                """)
         @OptionGroup var data: DataDirectoryOptions
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
 

@@ -60,16 +60,19 @@ struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Copy the store, online and consistent, into a new backup folder (the relay key only with --include-key).",
         discussion: """
-            Works while the relay serves: the copy is one snapshot (SQLite's online backup), checked with
+            Works while the relay serves: the copy is one snapshot (SQLite's online backup), checked with \
             integrity_check before the command succeeds. The folder gets, all mode 0600:
               relay.sqlite   the store: ciphertext not yet receipted or expired, routing metadata, directory, pings
               backup.json    when, the relay id, the schema, whether the key is included
               relay.key      the relay's signing key, only with --include-key
-            The store never holds plaintext, but its metadata (who wrote to whom, when) is sensitive: keep
-            backups encrypted and access-controlled. The key is the relay's identity: whoever holds it can
+
+            The store never holds plaintext, but its metadata (who wrote to whom, when) is sensitive: keep \
+            backups encrypted and access-controlled. The key is the relay's identity: whoever holds it can \
             sign directories and pings as the relay, so keep a backup that includes it as safe as the host.
 
-            Example: poc-relay backup --data-dir /var/lib/poc-relay --to /var/backups/poc-relay/2026-11-22
+            Examples:
+              poc-relay backup --data-dir /var/lib/poc-relay --to /backup/2026-11-22
+              poc-relay backup --to /backup/2026-11-22-full --include-key
             """)
 
     @OptionGroup var data: DataDirectoryOptions
@@ -147,13 +150,15 @@ struct Restore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Restore a backup folder made by `poc-relay backup` into a data directory.",
         discussion: """
-            Refuses while a relay serves the data directory, and refuses a data directory that holds anything
-            unless --force is given (then its store, and its key if the backup has one, are replaced).
-            The store is checked (integrity_check, and a schema this binary knows) before it replaces anything;
-            a backup from an older version is migrated, as `serve` would. Without a key in the backup, the
+            Refuses while a relay serves the data directory, and refuses a data directory that holds anything \
+            unless --force is given (then its store, and its key if the backup has one, are replaced). \
+            The store is checked (integrity_check, and a schema this binary knows) before it replaces anything; \
+            a backup from an older version is migrated, as `serve` would. Without a key in the backup, the \
             data directory must hold the key of the same relay (same relay id), or none (then copy it in before `serve`).
 
-            Example: poc-relay restore --data-dir /var/lib/poc-relay --from /var/backups/poc-relay/2026-11-22
+            Examples:
+              poc-relay restore --data-dir /var/lib/poc-relay --from /backup/2026-11-22
+              poc-relay restore --from /backup/2026-11-22-full --force
             """)
 
     @OptionGroup var data: DataDirectoryOptions
@@ -233,10 +238,9 @@ struct Restore: AsyncParsableCommand {
         } else if Files.exists(data.keyPath) {
             print("  relay.key     kept (same relay id)")
         } else {
-            FileHandle.standardError.write(
-                Data(
-                    ("poc-relay: warning: \(data.dataDir) has no relay.key: copy relay \(manifest.relayID)'s key there (mode 0600) before `serve`; "
-                        + "a new key would give the relay a new id that every POC must be told\n").utf8))
+            writeError(
+                "poc-relay: warning: \(data.dataDir) has no relay.key: copy relay \(manifest.relayID)'s key there (mode 0600) before `serve`; "
+                    + "a new key would give the relay a new id that every POC must be told\n")
         }
     }
 

@@ -11,16 +11,18 @@ struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a data directory: store integrity, schema, key file, and the TLS certificate's expiry.",
         discussion: """
-            Prints what is fine on standard output ("ok: ...") and one line per finding on standard error
-            ("poc-relay: problem: ..." or "poc-relay: warning: ..."). Never writes to the store; safe while serving.
+            Prints what is fine on standard output ("ok: ...") and one line per finding on standard error \
+            ("poc-relay: problem: ..." or "poc-relay: warning: ..."). Never writes to the store; safe while serving. \
             Exit status (as monitoring plugins): 0 all fine, 1 warnings only, 2 at least one problem, 64 usage.
 
-            Checks: the store opens and passes integrity_check and foreign_key_check; its migrations are all
-            known to this binary (a newer one is a problem; pending ones are applied by the next serve);
-            relay.key and relay.sqlite belong to the data directory's owner and relay.key is mode 0600 (or 0400);
+            Checks: the store opens and passes integrity_check and foreign_key_check; its migrations are all \
+            known to this binary (a newer one is a problem; pending ones are applied by the next serve); \
+            relay.key and relay.sqlite belong to the data directory's owner and relay.key is mode 0600 (or 0400); \
             the certificate of --tls-cert is valid now and for more than --warn-days days.
 
-            Example: poc-relay check --data-dir /var/lib/poc-relay --tls-cert /etc/ssl/poc-relay/fullchain.pem
+            Examples:
+              poc-relay check --data-dir /var/lib/poc-relay
+              poc-relay check --tls-cert /etc/ssl/poc-relay/fullchain.pem --warn-days 30
             """)
 
     @OptionGroup var data: DataDirectoryOptions
@@ -38,8 +40,8 @@ struct Check: AsyncParsableCommand {
         var findings = Findings()
         await check(&findings)
         for line in findings.ok { print("ok: \(line)") }
-        for line in findings.problems { FileHandle.standardError.write(Data("poc-relay: problem: \(line)\n".utf8)) }
-        for line in findings.warnings { FileHandle.standardError.write(Data("poc-relay: warning: \(line)\n".utf8)) }
+        for line in findings.problems { writeError("poc-relay: problem: \(line)\n") }
+        for line in findings.warnings { writeError("poc-relay: warning: \(line)\n") }
         if !findings.problems.isEmpty { throw ExitCode(2) }
         if !findings.warnings.isEmpty { throw ExitCode(1) }
     }

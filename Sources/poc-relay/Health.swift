@@ -9,8 +9,9 @@ struct Health: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ask a running relay whether it is healthy (GET /healthz); exit 0 if it answers 200, 1 otherwise.",
         discussion: """
-            Example: poc-relay health --url http://127.0.0.1:8080    (a relay behind a reverse proxy)
-                     poc-relay health --url https://relay.example.org --ca /etc/ssl/poc-relay/ca.pem
+            Examples:
+              poc-relay health --url http://127.0.0.1:8080    (behind a reverse proxy)
+              poc-relay health --url https://relay.example.org --ca /etc/ssl/ca.pem
             """)
 
     @Option(help: "The relay's base URL: https://host[:port], or http://127.0.0.1:port for a loopback relay.") var url: String

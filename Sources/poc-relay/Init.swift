@@ -8,7 +8,12 @@ import Sodium
 /// `poc-relay init`: creates the store and the relay's signing key.
 struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create the relay's store and Ed25519 signing key, and print the relay fingerprint.")
+        abstract: "Create the relay's store and Ed25519 signing key, and print the relay fingerprint.",
+        discussion: """
+            Examples:
+              poc-relay init --data-dir /var/lib/poc-relay
+              poc-relay init    (in ./data)
+            """)
 
     @OptionGroup var data: DataDirectoryOptions
 

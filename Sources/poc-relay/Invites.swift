@@ -13,6 +13,11 @@ struct Invites: AsyncParsableCommand {
             An invitation's id is the first 12 hex digits of its token's SHA-256 (the relay keeps only the hash): \
             `poc-relay invite` prints it. Outstanding invitations are unused and unexpired; --all lists used, expired \
             and withdrawn ones too. A withdrawn invitation never works again.
+
+            Examples:
+              poc-relay invites --data-dir /var/lib/poc-relay
+              poc-relay invites --all --format csv
+              poc-relay invites --withdraw 3f2a9c0d1b4e
             """)
 
     @OptionGroup var data: DataDirectoryOptions

@@ -13,6 +13,10 @@ struct PingStatusCommand: AsyncParsableCommand {
             The schedule is the one the relay last served with (serve --ping-every): the next campaign is due one \
             interval after the latest, scheduled or started by hand. A relay that was down when one fell due starts \
             it as soon as it serves again.
+
+            Examples:
+              poc-relay ping status --data-dir /var/lib/poc-relay
+              poc-relay ping status --format json
             """)
 
     /// The formats of this command (no CSV: it is not a listing).

@@ -14,7 +14,7 @@ struct PocRelay: AsyncParsableCommand {
 
             Examples:
               poc-relay init --data-dir /var/lib/poc-relay
-              poc-relay serve --data-dir /var/lib/poc-relay --host 0.0.0.0 --tls-cert fullchain.pem --tls-key privkey.pem
+              poc-relay serve --host 0.0.0.0 --tls-cert fullchain.pem --tls-key privkey.pem
               poc-relay serve --http --ping-every 182d
               poc-relay invite --state FRA --role technical --expires 7d
               poc-relay invites --withdraw 3f2a9c0d1b4e
@@ -23,7 +23,7 @@ struct PocRelay: AsyncParsableCommand {
               poc-relay ping start --deadline 48h
               poc-relay ping status
               poc-relay audit pings --format csv
-              poc-relay backup --data-dir /var/lib/poc-relay --to /var/backups/poc-relay/2026-11-22
+              poc-relay backup --data-dir /var/lib/poc-relay --to /backup/2026-11-22
               poc-relay check --data-dir /var/lib/poc-relay --tls-cert fullchain.pem
             """,
         version: ToolVersion.line,
@@ -55,7 +55,7 @@ struct PocRelay: AsyncParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data("poc-relay: error: \(oneLine(message(for: error)))\n".utf8))
+            writeError("poc-relay: error: \(oneLine(message(for: error)))\n")
             Foundation.exit(code.rawValue)
         }
     }

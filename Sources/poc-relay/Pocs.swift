@@ -12,6 +12,11 @@ struct Pocs: AsyncParsableCommand {
         discussion: """
             Active POCs only, unless --all (revoked ones too). LAST PING is the status of the POC's latest ping \
             (answered, late, missed or pending; see `poc-relay ping status`), or - when it was never pinged.
+
+            Examples:
+              poc-relay pocs --data-dir /var/lib/poc-relay
+              poc-relay pocs --state FRA --all
+              poc-relay pocs --role custodian --format json
             """)
 
     @OptionGroup var data: DataDirectoryOptions

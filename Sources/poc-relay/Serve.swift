@@ -19,11 +19,11 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the relay over HTTPS (or plain HTTP on loopback behind a reverse proxy).",
         discussion: """
-            Flags override the config file. TLS is the default: give --tls-cert and --tls-key,
+            Flags override the config file. TLS is the default: give --tls-cert and --tls-key, \
             or --http to serve plain HTTP on a loopback address only (for a TLS reverse proxy or tests).
 
-            A port that another process holds (the relay's or --metrics-port) stops serve before it
-            opens the store, with one line `poc-relay: error: port P on HOST is already in use` and
+            A port that another process holds (the relay's or --metrics-port) stops serve before it \
+            opens the store, with one line `poc-relay: error: port P on HOST is already in use` and \
             exit status 75 (EX_TEMPFAIL: try again once the port is free; systemd's Restart=on-failure does).
 
             --ping-every starts ping campaigns on a schedule that is kept in the store, not in the process: \
@@ -31,6 +31,11 @@ struct Serve: AsyncParsableCommand {
             `poc-relay ping start`), across restarts; one that fell due while the relay was down starts as soon \
             as it serves. Serving without it (and without ping_interval_seconds in the config file) turns the \
             schedule off. `poc-relay ping status` shows the latest campaign and when the next is due.
+
+            Examples:
+              poc-relay serve --host 0.0.0.0 --tls-cert fullchain.pem --tls-key privkey.pem
+              poc-relay serve --data-dir /var/lib/poc-relay --http --port 8080
+              poc-relay serve --config /etc/poc-relay/config.json --ping-every 182d
             """)
 
     /// The exit status when a port is held by another process (sysexits.h EX_TEMPFAIL).
@@ -103,9 +108,9 @@ struct Serve: AsyncParsableCommand {
         let (host, port, plain) = (configuration.host, configuration.port, configuration.tls == nil)
         let app = try buildApplication(service: service, configuration: configuration, logger: logger) { channel in
             let bound = channel.localAddress?.port ?? port
-            FileHandle.standardError.write(Data("poc-relay: serving \(scheme)://\(host):\(bound) (relay id \(relayID))\n".utf8))
+            writeError("poc-relay: serving \(scheme)://\(host):\(bound) (relay id \(relayID))\n")
             if plain {
-                FileHandle.standardError.write(Data("poc-relay: plain HTTP on loopback only; put a TLS reverse proxy in front\n".utf8))
+                writeError("poc-relay: plain HTTP on loopback only; put a TLS reverse proxy in front\n")
             }
         }
         var services: [any Service] = [app]
@@ -145,7 +150,7 @@ struct Serve: AsyncParsableCommand {
 
     /// The one line for a port in use, then the exit.
     static func portInUse(host: String, port: Int) -> Never {
-        FileHandle.standardError.write(Data("poc-relay: error: port \(port) on \(host) is already in use\n".utf8))
+        writeError("poc-relay: error: port \(port) on \(host) is already in use\n")
         Foundation.exit(portInUseStatus)
     }
 
@@ -162,7 +167,7 @@ struct Serve: AsyncParsableCommand {
             onServerRunning: { channel in
                 // With --metrics-port 0 the system picks the port: say which.
                 let bound = channel.localAddress?.port ?? port
-                FileHandle.standardError.write(Data("poc-relay: metrics on http://127.0.0.1:\(bound)/metrics\n".utf8))
+                writeError("poc-relay: metrics on http://127.0.0.1:\(bound)/metrics\n")
             }, logger: logger)
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 func usageError(_ message: String, hint: String? = nil) -> ExitCode {
     var text = "poc-relay: error: \(oneLine(message))\n"
     if let hint { text += "poc-relay: hint: \(oneLine(hint))\n" }
-    FileHandle.standardError.write(Data(text.utf8))
+    writeError(text)
     return ExitCode(64)
 }
 
@@ -26,9 +26,9 @@ var standardInputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
 /// Asks a yes/no question on standard error and reads the answer from
 /// standard input; only `y` or `yes` (any case) is yes, the default is no.
 func confirm(_ question: String) -> Bool {
-    FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
+    writeError("\(question) [y/N] ")
     guard let answer = readLine() else {
-        FileHandle.standardError.write(Data("\n".utf8))
+        writeError("\n")
         return false
     }
     return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
