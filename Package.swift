@@ -172,7 +172,7 @@ let package = Package(
         .executableTarget(
             name: "RelayBenchmarks",
             dependencies: [
-                "Sodium", "RelayProtocol", "CSodium", "RelayTestSupport", "RelayServer", "RelayClient", "RelayStore", "RelayService",
+                "Sodium", "RelayProtocol", "CSodium", "RelayTestSupport", "RelayServer", "RelayClient", "RelayStore", "RelayService", "ProcessLaunch",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
