@@ -1,15 +1,17 @@
 import Foundation
 
-/// Pads cells into aligned columns, two spaces apart, without trailing spaces.
+/// Pads cells into aligned columns, two spaces apart, without trailing spaces,
+/// measuring by display width (``DisplayWidth``: a wide CJK character takes
+/// two columns), so a listing with an entity in Chinese stays aligned.
 ///
 /// - Parameter rows: The rows, the first of them setting the number of columns
 ///   (every row has as many cells).
 /// - Returns: One line per row; none for no rows.
 public func columns(_ rows: [[String]]) -> [String] {
     guard let width = rows.first?.count else { return [] }
-    let widths = (0..<width).map { column in rows.map { $0[column].count }.max() ?? 0 }
+    let widths = (0..<width).map { column in rows.map { DisplayWidth.of($0[column]) }.max() ?? 0 }
     return rows.map { row in
-        row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        row.enumerated().map { DisplayWidth.pad($0.element, to: widths[$0.offset]) }.joined(separator: "  ")
             .trimmingCharacters(in: .whitespaces)
     }
 }

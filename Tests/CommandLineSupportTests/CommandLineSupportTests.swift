@@ -15,6 +15,8 @@ import Testing
         #expect(table(["ID", "STATE"], [["FRA-TEC-1", "FRA"], ["X", ""]]) == "ID         STATE\nFRA-TEC-1  FRA\nX")
         #expect(columns([["a", "bb"], ["ccc", "d"]]) == ["a    bb", "ccc  d"])
         #expect(columns([]) == [])
+        // Wide characters count two columns: the next column starts aligned.
+        #expect(columns([["中文", "x"], ["abcd", "y"]]) == ["中文  x", "abcd  y"])
     }
 
     @Test func csvFieldsAreQuotedOnlyWhenNeeded() {
