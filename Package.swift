@@ -66,11 +66,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Out-of-band alerts (section 10): the sender service, webhooks (AsyncHTTPClient) and e-mail (sendmail).
+        .target(
+            name: "RelayAlerts",
+            dependencies: [
+                "RelayService", "RelayStore", "RelayProtocol", "Sodium", "ProcessLaunch",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTPS on Hummingbird 2: thin HTTP glue over RelayService.
         .target(
             name: "RelayServer",
             dependencies: [
-                "RelayService", "RelayProtocol",
+                "RelayService", "RelayProtocol", "RelayAlerts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -149,7 +164,7 @@ let package = Package(
         .executableTarget(
             name: "poc-relay",
             dependencies: [
-                "CommandLineSupport", "RelayServer", "RelayService", "RelayStore", "RelayProtocol", "RelayClient", "Sodium",
+                "CommandLineSupport", "RelayAlerts", "RelayServer", "RelayService", "RelayStore", "RelayProtocol", "RelayClient", "Sodium",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -191,7 +206,7 @@ let package = Package(
         .testTarget(
             name: "RelayProtocolTests",
             dependencies: ["RelayProtocol", "Sodium"],
-            resources: [.copy("Resources/protocol-v1.json")],
+            resources: [.copy("Resources/protocol-v1.json"), .copy("Resources/alerts-v1.1.json")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -4,6 +4,7 @@ import HummingbirdTLS
 public import Logging
 import NIOCore
 import NIOSSL
+import RelayAlerts
 public import RelayService
 import ServiceLifecycle
 
@@ -26,7 +27,8 @@ public func buildApplication(
     service: RelayService, configuration: RelayServerConfiguration, logger: Logger,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let router = buildRouter(service: service, configuration: configuration)
+    let alerts = AlertSender(service: service, configuration: configuration.alerts, logger: logger)
+    let router = buildRouter(service: service, configuration: configuration, alerts: alerts)
     let slots = AddressSlots(limit: configuration.maxConnectionsPerAddress, exempt: configuration.trustedProxies)
     let headTimeout = configuration.requestHeadTimeoutSeconds > 0 ? TimeAmount.seconds(configuration.requestHeadTimeoutSeconds) : nil
     let bodyTimeout = configuration.requestBodyTimeoutSeconds > 0 ? TimeAmount.seconds(configuration.requestBodyTimeoutSeconds) : nil
@@ -58,6 +60,7 @@ public func buildApplication(
     var services: [any Service] = [
         PeriodicJob.retentionSweep(service: service, interval: .seconds(configuration.retentionSweepSeconds)),
         PeriodicJob.directoryWatch(service: service, interval: configuration.service.directoryRecheckInterval),
+        alerts,
     ]
     // Always: without an interval it records that nothing is scheduled.
     services.append(PeriodicJob.pingCampaigns(service: service, interval: configuration.pingCampaignIntervalSeconds.map { .seconds($0) }))
@@ -77,7 +80,7 @@ public func buildApplication(
 /// the public endpoints, failed authentications and unknown routes, drawn
 /// from before any credential is checked; one per POC once authenticated;
 /// none for `GET /healthz`.
-func buildRouter(service: RelayService, configuration: RelayServerConfiguration) -> Router<RelayRequestContext> {
+func buildRouter(service: RelayService, configuration: RelayServerConfiguration, alerts: AlertSender) -> Router<RelayRequestContext> {
     let router = Router(context: RelayRequestContext.self)
     // First, so that the problem renderer sees the limit too; it throws nothing.
     router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: configuration.maxRequestBodyBytes))
@@ -98,5 +101,6 @@ func buildRouter(service: RelayService, configuration: RelayServerConfiguration)
     DirectoryController(service: service).addRoutes(to: pocRoutes)
     MessagesController(service: service).addRoutes(to: pocRoutes)
     PingsController(service: service).addRoutes(to: pocRoutes)
+    AlertsController(service: service, sender: alerts).addRoutes(to: pocRoutes)
     return router
 }

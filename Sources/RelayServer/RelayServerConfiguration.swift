@@ -1,3 +1,4 @@
+public import RelayAlerts
 public import RelayService
 
 /// Everything `buildApplication` needs to know: where to listen, how to do
@@ -62,6 +63,8 @@ public struct RelayServerConfiguration: Sendable {
     public var pingCampaignIntervalSeconds: Int64?
     /// The relay's rules.
     public var service = RelayServiceConfiguration()
+    /// How alerts are delivered (section 10).
+    public var alerts = AlertDeliveryConfiguration()
 
     /// The defaults: loopback, port 8443, no TLS files (set them, or use plain HTTP on loopback).
     public init() {}

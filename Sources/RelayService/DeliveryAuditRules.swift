@@ -32,6 +32,7 @@ public enum DeliveryAuditRules {
             var deliveries = 0
             var durations: [Int64] = []
             var late = 0
+            var escalated = 0
         }
         struct Key: Hashable {
             let urgency: Urgency
@@ -55,6 +56,7 @@ public enum DeliveryAuditRules {
             var overdue = false
             for delivery in message {
                 group.deliveries += 1
+                if delivery.escalatedAt != nil { group.escalated += 1 }
                 if let receiptAt = delivery.receiptAt {
                     let duration = Timestamp(receiptAt).secondsSince1970 - accepted
                     group.durations.append(duration)
@@ -81,7 +83,7 @@ public enum DeliveryAuditRules {
             return DeliveryAudit.UrgencyRow(
                 urgency: key.urgency, exercise: key.exercise, accepted: group.messages, deliveries: group.deliveries,
                 receipted: sorted.count, medianReceiptS: nearestRank(sorted, percent: 50), p95ReceiptS: nearestRank(sorted, percent: 95),
-                late: group.late)
+                late: group.late, escalated: group.escalated)
         }
         return DeliveryAudit(byUrgency: rows, undelivered: undelivered)
     }

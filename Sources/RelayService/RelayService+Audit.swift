@@ -19,10 +19,13 @@ extension RelayService {
     public func deliveryAudit(for caller: Caller?) async throws(RelayFailure) -> DeliveryAudit {
         try requireCustodian(caller)
         let facts = try await storeCall("delivery audit") { try await store.deliveryFacts() }
+        let alerts = try await alertCounts()
         let now = self.now
-        return try readable("delivery audit") {
+        var audit = try readable("delivery audit") {
             try DeliveryAuditRules.audit(facts, now: now, windows: configuration.receiptWindows)
         }
+        audit.alerts = alerts
+        return audit
     }
 
     /// `nil` caller means the host tool (`poc-relay audit`), which runs as the custodian.

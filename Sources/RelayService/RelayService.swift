@@ -32,6 +32,11 @@ public final class RelayService: Sendable {
     let clock: @Sendable () -> Date
     /// Stored rows that could not be read (each also logged).
     let unreadableRows = Counter(label: "relay_store_unreadable_rows_total")
+    /// Yields after a commit that may have made alert work due (an accepted
+    /// message): the alert sender's cue to look at once rather than at its
+    /// next timer. One consumer (`AlertSender`); a burst collapses into one.
+    public let alertWork: AsyncStream<Void>
+    let alertWorkSignal: AsyncStream<Void>.Continuation
 
     /// Creates the service.
     ///
@@ -56,10 +61,15 @@ public final class RelayService: Sendable {
         // commit is how far group commit goes beyond one sync per message.
         let commits = Counter(label: "relay_submit_commits_total")
         let committed = Counter(label: "relay_submit_committed_envelopes_total")
+        let (alertWork, alertWorkSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.alertWork = alertWork
+        self.alertWorkSignal = alertWorkSignal
+        let alertDelays = AlertDelays(waiting: configuration.alertAfter, escalation: configuration.receiptWindows)
         self.batcher = GroupCommit(maxBatch: configuration.maxBatchSize) { batch in
-            let outcomes = try await store.submit(batch: batch, now: clock())
+            let outcomes = try await store.submit(batch: batch, now: clock(), alertDelays: alertDelays)
             commits.increment()
             committed.increment(by: batch.count)
+            if outcomes.contains(where: { if case .accepted = $0 { true } else { false } }) { alertWorkSignal.yield() }
             return outcomes
         }
         self.fetchMarks = GroupCommit(maxBatch: configuration.maxBatchSize) { marks in

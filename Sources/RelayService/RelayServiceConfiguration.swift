@@ -36,6 +36,16 @@ public struct RelayServiceConfiguration: Sendable, Hashable {
     public var receiptWindows: [Urgency: Int64] = Dictionary(
         uniqueKeysWithValues: Urgency.allCases.map { ($0, $0.defaultReceiptWindowSeconds) })
 
+    /// Seconds after acceptance until a message still unfetched alerts its
+    /// recipient's channels, by urgency; an urgency absent here never alerts
+    /// (section 10: flash 0, immediate 300, priority 3,600, routine never).
+    public var alertAfter: [Urgency: Int64] = [.flash: 0, .immediate: 300, .priority: 3600]
+    /// Whether a webhook may be `http://` to a loopback address (tests only).
+    public var alertsAllowLoopbackHTTP = false
+    /// Whether a webhook may point to a private or link-local network (a
+    /// relay inside a ministry's network alerting an internal service).
+    public var alertsAllowPrivateNetworks = false
+
     /// The defaults.
     public init() {}
 }

@@ -28,8 +28,67 @@ enum Migrations {
                     sql: "UPDATE envelopes SET body_sha256 = ? WHERE id = ?", arguments: [SHA256.hash(body), row["id"] as String])
             }
         }
+        // Alert channels and the alert outbox (protocol v1.1, section 10).
+        migrator.registerMigration("v3-alerts") { db in
+            try db.execute(sql: v3Alerts)
+        }
         return migrator
     }()
+
+    /// Alerts (section 10). `alert_settings` holds each POC's own channels
+    /// (never in the directory). `alert_checks` is the outbox written in the
+    /// submit transaction: one row per recipient and reason, due at a time,
+    /// checked once. `alerts` holds one row per alert to send (per alerted
+    /// POC and channel), retried until sent or given up; its UNIQUE key makes
+    /// "never the same alert twice for one delivery, reason and channel" a
+    /// property of the schema. `deliveries.escalated_at` marks a delivery
+    /// whose receipt window ended without a receipt.
+    static let v3Alerts = """
+        CREATE TABLE alert_settings (
+            poc_id TEXT PRIMARY KEY NOT NULL REFERENCES pocs (poc_id),
+            email TEXT CHECK (email IS NULL OR length(email) BETWEEN 3 AND 254),
+            webhook TEXT CHECK (webhook IS NULL OR length(webhook) BETWEEN 8 AND 2048),
+            urgencies TEXT NOT NULL CHECK (length(urgencies) > 0),
+            updated_at INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE alert_checks (
+            message_id TEXT NOT NULL REFERENCES envelopes (id) ON DELETE CASCADE,
+            recipient TEXT NOT NULL REFERENCES pocs (poc_id),
+            reason TEXT NOT NULL CHECK (reason IN ('waiting', 'escalation')),
+            due_at INTEGER NOT NULL,
+            checked_at INTEGER,
+            PRIMARY KEY (message_id, recipient, reason)
+        ) STRICT;
+        CREATE INDEX alert_checks_due ON alert_checks (due_at) WHERE checked_at IS NULL;
+
+        CREATE TABLE alerts (
+            alert_id TEXT PRIMARY KEY NOT NULL CHECK (length(alert_id) = 32),
+            message_id TEXT REFERENCES envelopes (id) ON DELETE CASCADE,
+            poc_id TEXT NOT NULL REFERENCES pocs (poc_id),
+            for_poc_id TEXT NOT NULL REFERENCES pocs (poc_id),
+            reason TEXT NOT NULL CHECK (reason IN ('waiting', 'escalation', 'test')),
+            channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
+            urgency TEXT CHECK (urgency IS NULL OR urgency IN ('flash', 'immediate', 'priority', 'routine')),
+            exercise INTEGER NOT NULL CHECK (exercise IN (0, 1)),
+            waiting INTEGER NOT NULL CHECK (waiting >= 0),
+            accepted_at INTEGER,
+            created_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER,
+            sent_at INTEGER,
+            failed_at INTEGER,
+            last_error TEXT,
+            last_error_at INTEGER,
+            UNIQUE (message_id, for_poc_id, poc_id, reason, channel),
+            CHECK (NOT (sent_at IS NOT NULL AND failed_at IS NOT NULL)),
+            CHECK ((reason = 'test') = (message_id IS NULL))
+        ) STRICT;
+        CREATE INDEX alerts_due ON alerts (next_attempt_at) WHERE next_attempt_at IS NOT NULL;
+        CREATE INDEX alerts_poc ON alerts (poc_id, channel);
+
+        ALTER TABLE deliveries ADD COLUMN escalated_at INTEGER;
+        """
 
     /// The whole initial schema. Tables are STRICT (SQLite 3.37+), so a value of
     /// the wrong type is refused rather than stored. Times are INTEGER Unix

@@ -19,10 +19,13 @@ public struct DeliveryFact: Sendable, Hashable {
     public let recipient: String
     /// When the recipient's receipt was recorded, if it was.
     public let receiptAt: Date?
+    /// When the delivery reached an escalation (its receipt window ended without a receipt), if it did.
+    public let escalatedAt: Date?
 
     /// Creates a fact (the store reads them; tests of the audit rules build them).
     public init(
-        messageID: String, sender: String, urgency: Urgency, exercise: Bool, acceptedAt: Date, recipient: String, receiptAt: Date?
+        messageID: String, sender: String, urgency: Urgency, exercise: Bool, acceptedAt: Date, recipient: String, receiptAt: Date?,
+        escalatedAt: Date? = nil
     ) {
         self.messageID = messageID
         self.sender = sender
@@ -31,5 +34,6 @@ public struct DeliveryFact: Sendable, Hashable {
         self.acceptedAt = acceptedAt
         self.recipient = recipient
         self.receiptAt = receiptAt
+        self.escalatedAt = escalatedAt
     }
 }

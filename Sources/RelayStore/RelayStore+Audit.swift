@@ -49,7 +49,7 @@ extension RelayStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT e.id, e.sender, e.urgency, e.exercise, e.accepted_at, d.recipient, d.receipt_at
+                    SELECT e.id, e.sender, e.urgency, e.exercise, e.accepted_at, d.recipient, d.receipt_at, d.escalated_at
                     FROM envelopes e JOIN deliveries d ON d.message_id = e.id
                     ORDER BY e.accepted_at, e.id, d.recipient
                     """
@@ -57,7 +57,7 @@ extension RelayStore {
                 DeliveryFact(
                     messageID: row["id"], sender: row["sender"], urgency: try row.value("urgency", as: Urgency.self),
                     exercise: row["exercise"], acceptedAt: Date(unixSeconds: row["accepted_at"]), recipient: row["recipient"],
-                    receiptAt: row.date("receipt_at"))
+                    receiptAt: row.date("receipt_at"), escalatedAt: row.date("escalated_at"))
             }
         }
     }

@@ -11,8 +11,8 @@ extension RelayStore {
     ///   - now: The acceptance time (stored to the second).
     /// - Returns: `.accepted`, `.duplicate`, `.conflict` or `.invalid`.
     /// - Throws: ``StoreError`` on a database failure (nothing stored).
-    public func submit(envelope: NewEnvelope, now: Date) async throws -> SubmitOutcome {
-        try await submit(batch: [envelope], now: now)[0]
+    public func submit(envelope: NewEnvelope, now: Date, alertDelays: AlertDelays = .none) async throws -> SubmitOutcome {
+        try await submit(batch: [envelope], now: now, alertDelays: alertDelays)[0]
     }
 
     /// Stores several envelopes in ONE transaction (group commit: one disk
@@ -23,16 +23,19 @@ extension RelayStore {
     /// - Parameters:
     ///   - batch: The envelopes, already checked by the server.
     ///   - now: The acceptance time of every accepted item (stored to the second).
+    ///   - alertDelays: When each accepted delivery's alert checks fall due
+    ///     (section 10); they are written in the same transaction, so an
+    ///     accepted message never misses its alerts, whatever restarts follow.
     /// - Returns: One outcome per item, in order.
     /// - Throws: ``StoreError`` on a database failure (then nothing is stored).
-    public func submit(batch: [NewEnvelope], now: Date) async throws -> [SubmitOutcome] {
+    public func submit(batch: [NewEnvelope], now: Date, alertDelays: AlertDelays = .none) async throws -> [SubmitOutcome] {
         try await write { db in
-            try batch.map { try Self.submitOne(db, $0, now: now.unixSeconds) }
+            try batch.map { try Self.submitOne(db, $0, now: now.unixSeconds, alertDelays: alertDelays) }
         }
     }
 
     /// One item of a batch, inside the caller's transaction, in its own savepoint.
-    private static func submitOne(_ db: Database, _ envelope: NewEnvelope, now t: Int64) throws -> SubmitOutcome {
+    private static func submitOne(_ db: Database, _ envelope: NewEnvelope, now t: Int64, alertDelays: AlertDelays) throws -> SubmitOutcome {
         if let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT envelope_hash, accepted_at FROM envelopes WHERE id = ?"), arguments: [envelope.id])
         {
@@ -68,6 +71,8 @@ extension RelayStore {
                             VALUES (?, ?, ?, ?, ?)
                             """
                     ).execute(arguments: [envelope.id, recipient, rank, t, key])
+                    try writeAlertChecks(
+                        db, messageID: envelope.id, recipient: recipient, urgency: envelope.urgency, acceptedAt: t, delays: alertDelays)
                 }
                 return .commit
             }

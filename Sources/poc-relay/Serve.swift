@@ -7,6 +7,7 @@ import Metrics
 import NIOCore
 import NIOPosix
 import Prometheus
+import RelayAlerts
 import RelayServer
 import RelayService
 import RelayStore
@@ -194,6 +195,14 @@ struct RelayConfigFile: Decodable {
     var messageExpirySeconds: Int64?
     var metadataRetentionSeconds: Int64?
     var sessionLifetimeSeconds: Int64?
+    /// By urgency: seconds, or null for never (section 10).
+    var alertAfterSeconds: UrgencySeconds?
+    /// By urgency: seconds (section 7); the audit and escalation use the same.
+    var receiptWindowSeconds: UrgencySeconds?
+    var alertsAllowLoopbackHTTP: Bool?
+    var alertsAllowPrivateNetworks: Bool?
+    var sendmail: String?
+    var alertFrom: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port, tlsCert = "tls_cert", tlsKey = "tls_key", trustedProxies = "trusted_proxies"
@@ -205,6 +214,9 @@ struct RelayConfigFile: Decodable {
         case pingIntervalSeconds = "ping_interval_seconds", pingDeadlineSeconds = "ping_deadline_seconds"
         case messageExpirySeconds = "message_expiry_seconds", metadataRetentionSeconds = "metadata_retention_seconds"
         case sessionLifetimeSeconds = "session_lifetime_seconds"
+        case alertAfterSeconds = "alert_after_seconds", receiptWindowSeconds = "receipt_window_seconds"
+        case alertsAllowLoopbackHTTP = "alerts_allow_loopback_http", alertsAllowPrivateNetworks = "alerts_allow_private_networks"
+        case sendmail, alertFrom = "alert_from"
     }
 
     static func load(_ path: String) throws -> RelayConfigFile {
@@ -218,6 +230,9 @@ struct RelayConfigFile: Decodable {
         let keys = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?.keys.sorted() ?? []
         if let unknown = keys.first(where: { !known.contains($0) }) {
             throw CLIError("the config file \(path) has an unknown key \"\(unknown)\"; the keys are \(known.sorted().joined(separator: ", "))")
+        }
+        if let windows = file.receiptWindowSeconds, let urgency = windows.values.first(where: { $0.value == nil })?.key {
+            throw CLIError("the config file \(path) gives receipt_window_seconds.\(urgency) as null; every urgency has a window, in seconds")
         }
         return file
     }
@@ -242,6 +257,16 @@ struct RelayConfigFile: Decodable {
         if let messageExpirySeconds { c.service.messageExpiry = messageExpirySeconds }
         if let metadataRetentionSeconds { c.service.metadataRetention = metadataRetentionSeconds }
         if let sessionLifetimeSeconds { c.service.sessionLifetime = sessionLifetimeSeconds }
+        if let alertAfterSeconds {
+            for (urgency, seconds) in alertAfterSeconds.values { c.service.alertAfter[urgency] = seconds }
+        }
+        if let receiptWindowSeconds {
+            for case (let urgency, let seconds?) in receiptWindowSeconds.values { c.service.receiptWindows[urgency] = seconds }
+        }
+        if let alertsAllowLoopbackHTTP { c.service.alertsAllowLoopbackHTTP = alertsAllowLoopbackHTTP }
+        if let alertsAllowPrivateNetworks { c.service.alertsAllowPrivateNetworks = alertsAllowPrivateNetworks }
+        if let sendmail { c.alerts.sendmailPath = sendmail }
+        if let alertFrom { c.alerts.fromAddress = alertFrom }
         return c
     }
 }

@@ -267,12 +267,12 @@ struct DirectoryTests {
         }
     }
 
-    @Test("urgency order and the nine prefixes")
+    @Test("urgency order and the ten prefixes")
     func urgencyAndPrefixes() {
         #expect(Urgency.allCases.sorted(by: { $0.rank < $1.rank }) == [.flash, .immediate, .priority, .routine])
         #expect(Urgency.flash > Urgency.routine)
-        #expect(DomainSeparation.all.count == 9)
-        #expect(Set(DomainSeparation.all).count == 9)
+        #expect(DomainSeparation.all.count == 10)
+        #expect(Set(DomainSeparation.all).count == 10)
         #expect(DomainSeparation.all.allSatisfy { $0.last == 0x0A && String(decoding: $0, as: UTF8.self).hasPrefix("POCRELAY-") })
     }
 }

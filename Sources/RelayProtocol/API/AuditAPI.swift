@@ -92,13 +92,16 @@ public struct DeliveryAudit: Hashable, Sendable, Codable {
         public var medianReceiptS: Int64?
         public var p95ReceiptS: Int64?
         public var late: Int
+        /// Deliveries that reached an escalation (v1.1, section 10): unreceipted when the window ended.
+        public var escalated: Int
         enum CodingKeys: String, CodingKey {
             case urgency, exercise, accepted, deliveries, receipted, medianReceiptS = "median_receipt_s", p95ReceiptS = "p95_receipt_s", late
+            case escalated
         }
         /// Creates the value.
         public init(
             urgency: Urgency, exercise: Bool, accepted: Int, deliveries: Int, receipted: Int, medianReceiptS: Int64?, p95ReceiptS: Int64?,
-            late: Int
+            late: Int, escalated: Int = 0
         ) {
             self.urgency = urgency
             self.exercise = exercise
@@ -108,6 +111,7 @@ public struct DeliveryAudit: Hashable, Sendable, Codable {
             self.medianReceiptS = medianReceiptS
             self.p95ReceiptS = p95ReceiptS
             self.late = late
+            self.escalated = escalated
         }
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -119,6 +123,7 @@ public struct DeliveryAudit: Hashable, Sendable, Codable {
             try c.encode(medianReceiptS, forKey: .medianReceiptS)
             try c.encode(p95ReceiptS, forKey: .p95ReceiptS)
             try c.encode(late, forKey: .late)
+            try c.encode(escalated, forKey: .escalated)
         }
     }
     /// A message with a recipient that has not receipted past its window.
@@ -140,12 +145,33 @@ public struct DeliveryAudit: Hashable, Sendable, Codable {
             self.acceptedAt = acceptedAt
         }
     }
+    /// Alerts by reason and channel (v1.1, section 10): counts only.
+    public struct AlertCount: Hashable, Sendable, Codable {
+        public var reason: AlertReason
+        public var channel: AlertChannel
+        /// Alerts delivered.
+        public var sent: Int
+        /// Alerts given up on after their retries.
+        public var failed: Int
+        /// Alerts still waiting to be sent or retried (an extra field beyond section 10).
+        public var pending: Int
+        /// Creates the value.
+        public init(reason: AlertReason, channel: AlertChannel, sent: Int, failed: Int, pending: Int = 0) {
+            self.reason = reason
+            self.channel = channel
+            self.sent = sent
+            self.failed = failed
+            self.pending = pending
+        }
+    }
     public var byUrgency: [UrgencyRow]
     public var undelivered: [Undelivered]
-    enum CodingKeys: String, CodingKey { case byUrgency = "by_urgency", undelivered }
+    public var alerts: [AlertCount]
+    enum CodingKeys: String, CodingKey { case byUrgency = "by_urgency", undelivered, alerts }
     /// Creates the value.
-    public init(byUrgency: [UrgencyRow], undelivered: [Undelivered]) {
+    public init(byUrgency: [UrgencyRow], undelivered: [Undelivered], alerts: [AlertCount] = []) {
         self.byUrgency = byUrgency
         self.undelivered = undelivered
+        self.alerts = alerts
     }
 }

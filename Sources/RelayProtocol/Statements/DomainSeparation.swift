@@ -1,6 +1,6 @@
 public import Foundation
 
-/// The nine domain-separation prefixes of section 9, in one place.
+/// The ten domain-separation prefixes of section 9, in one place.
 ///
 /// Every signature, MAC and hash commitment of the protocol starts with one
 /// of these, so a signature made for one purpose never verifies for another.
@@ -23,9 +23,11 @@ public enum DomainSeparation {
     public static let ping = Data("POCRELAY-PING-V1\n".utf8)
     /// A POC's answer to a ping.
     public static let pong = Data("POCRELAY-PONG-V1\n".utf8)
+    /// The relay's signature over an alert webhook body (v1.1, section 10).
+    public static let alert = Data("POCRELAY-ALERT-V1\n".utf8)
 
-    /// All nine, for tests and documentation.
-    public static let all: [Data] = [key, directory, message, envelope, keyCommitment, auth, receipt, ping, pong]
+    /// All ten, for tests and documentation.
+    public static let all: [Data] = [key, directory, message, envelope, keyCommitment, auth, receipt, ping, pong, alert]
 
     /// `prefix || field1 || "\n" || field2 ...`: the shape of every signed
     /// statement of the protocol.
