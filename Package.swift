@@ -122,6 +122,8 @@ let package = Package(
             dependencies: [
                 "RelayServer", "RelayService", "RelayStore", "RelayClient", "RelayProtocol", "Sodium", "ProcessLaunch",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
