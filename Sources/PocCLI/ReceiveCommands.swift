@@ -284,15 +284,20 @@ struct Watch: AsyncParsableCommand {
             arrival with POC_EVENT (message or ping), POC_MESSAGE_ID, POC_FROM, POC_URGENCY and POC_EXERCISE set \
             (never the content), e.g. to raise a desktop or SMS notification. Reconnects with backoff.
 
+            With --notify, raises a desktop notification (notify-send) for flash and immediate messages. It shows \
+            the urgency, EXERCISE and the sender's id, never the subject or the body: someone else may see the screen.
+
             Examples:
               poc watch
               poc watch --count 1
+              poc watch --notify
               poc watch --exec 'notify-send "POC message from $POC_FROM"'
             """)
     @OptionGroup var global: GlobalOptions
     @Option(help: "Run this shell command per arrival.") var exec: String?
     @Option(help: "Stop after this many messages (pings do not count; for scripts and tests).") var count: Int?
     @Option(help: "Stop after this many seconds.") var seconds: Int?
+    @Flag(help: "Desktop notification (notify-send) for flash and immediate messages, without subject or body.") var notify = false
 
     func run() async throws {
         try await global.withClient { client in
@@ -304,6 +309,7 @@ struct Watch: AsyncParsableCommand {
             var lastRefresh: ContinuousClock.Instant?
             let deadline = seconds.map { ContinuousClock.now + .seconds($0) }
             environment.error("poc: watching for messages and pings for \(client.me) (Ctrl-C to stop)")
+            let notifier = notify ? DesktopNotifier.start(environment) : nil
             while deadline.map({ ContinuousClock.now < $0 }) ?? true, count.map({ messages < $0 }) ?? true {
                 do {
                     // Pings first, so one already waiting shows at once rather than after a long poll.
@@ -322,6 +328,7 @@ struct Watch: AsyncParsableCommand {
                         fresh += 1
                         messages += 1
                         await show(message.inner)
+                        notifier?.notify(message.inner)
                         if let count, messages >= count { break }
                     }
                     backoff = 1
