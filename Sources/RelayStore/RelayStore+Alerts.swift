@@ -238,8 +238,8 @@ extension RelayStore {
                 WHERE alert_id = ? AND sent_at IS NULL AND failed_at IS NULL
                 """
                 : """
-                UPDATE alerts SET attempts = attempts + 1, failed_at = ?, next_attempt_at = NULL,
-                    last_error = ?, last_error_at = ?2
+                UPDATE alerts SET attempts = attempts + 1, failed_at = ?1, next_attempt_at = NULL,
+                    last_error = ?2, last_error_at = ?1
                 WHERE alert_id = ?3 AND sent_at IS NULL AND failed_at IS NULL
                 """,
             arguments: sent ? [t, alertID] : [t, String((error ?? "failed").prefix(200)), alertID])
@@ -333,5 +333,23 @@ extension Row {
             throw StoreError(.unreadableRow, reason: "a stored value is not a \(Value.self)")
         }
         return value
+    }
+}
+
+extension RelayStore {
+    /// How alerts are failing now, for `poc-relay check`: alerts being
+    /// retried after a failed attempt, and alerts given up since `since`.
+    /// - Throws: ``StoreError`` on a database failure.
+    public func alertFailures(since: Date) async throws -> (retrying: Int, givenUp: Int) {
+        try await read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT count(*) FROM alerts WHERE next_attempt_at IS NOT NULL AND attempts > 0) AS retrying,
+                        (SELECT count(*) FROM alerts WHERE failed_at >= ?) AS given_up
+                    """,
+                arguments: [since.unixSeconds])
+            return (row?["retrying"] ?? 0, row?["given_up"] ?? 0)
+        }
     }
 }

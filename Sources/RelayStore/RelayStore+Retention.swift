@@ -30,8 +30,9 @@ extension RelayStore {
     /// Deletes metadata older than the retention period: envelopes accepted
     /// before `cutoff` with their deliveries (whatever their state), ping
     /// campaigns issued before it with their pings, and challenges, sessions
-    /// and invites that expired (or, for invites, were used) before it.
-    /// POCs, states and key events are kept.
+    /// and invites that expired (or, for invites, were used) before it, and
+    /// alerts made before it or for such envelopes. POCs, states, alert
+    /// settings and key events are kept.
     ///
     /// - Parameters:
     ///   - cutoff: Rows older than this go.
@@ -43,6 +44,9 @@ extension RelayStore {
             let t = cutoff.unixSeconds
             var total = 0
             let statements: [String] = [
+                // Alerts and their checks go with their envelope; test alerts by their own age.
+                "DELETE FROM alert_checks WHERE message_id IN (SELECT id FROM envelopes WHERE accepted_at < ?)",
+                "DELETE FROM alerts WHERE created_at < ? OR message_id IN (SELECT id FROM envelopes WHERE accepted_at < ?)",
                 "DELETE FROM deliveries WHERE message_id IN (SELECT id FROM envelopes WHERE accepted_at < ?)",
                 "DELETE FROM envelopes WHERE accepted_at < ?",
                 "DELETE FROM pings WHERE campaign_id IN (SELECT campaign_id FROM ping_campaigns WHERE issued_at < ?)",

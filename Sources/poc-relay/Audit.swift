@@ -85,23 +85,31 @@ struct Audit: AsyncParsableCommand {
             switch format {
             case .json: print(try prettyJSON(audit))
             case .csv:
-                print("urgency,exercise,accepted,deliveries,receipted,median_receipt_s,p95_receipt_s,late")
+                print("urgency,exercise,accepted,deliveries,receipted,median_receipt_s,p95_receipt_s,late,escalated")
                 for r in audit.byUrgency {
                     print(
-                        "\(r.urgency),\(r.exercise),\(r.accepted),\(r.deliveries),\(r.receipted),\(r.medianReceiptS.map(String.init) ?? ""),\(r.p95ReceiptS.map(String.init) ?? ""),\(r.late)"
+                        "\(r.urgency),\(r.exercise),\(r.accepted),\(r.deliveries),\(r.receipted),\(r.medianReceiptS.map(String.init) ?? ""),\(r.p95ReceiptS.map(String.init) ?? ""),\(r.late),\(r.escalated)"
                     )
                 }
             case .table:
                 print(
                     table(
-                        ["URGENCY", "TRAFFIC", "ACCEPTED", "DELIVERIES", "RECEIPTED", "MEDIAN", "P95", "LATE"],
+                        ["URGENCY", "TRAFFIC", "ACCEPTED", "DELIVERIES", "RECEIPTED", "MEDIAN", "P95", "LATE", "ESCALATED"],
                         audit.byUrgency.map {
                             [
                                 $0.urgency.rawValue, $0.exercise ? "EXERCISE" : "real", String($0.accepted), String($0.deliveries),
                                 String($0.receipted),
                                 $0.medianReceiptS.map { "\($0)s" } ?? "-", $0.p95ReceiptS.map { "\($0)s" } ?? "-", String($0.late),
+                                String($0.escalated),
                             ]
                         }))
+                if !audit.alerts.isEmpty {
+                    print("\nAlerts (section 10):")
+                    print(
+                        table(
+                            ["REASON", "CHANNEL", "SENT", "FAILED", "PENDING"],
+                            audit.alerts.map { [$0.reason.rawValue, $0.channel.rawValue, String($0.sent), String($0.failed), String($0.pending)] }))
+                }
                 if !audit.undelivered.isEmpty {
                     print("\nUnacknowledged past their receipt window:")
                     for u in audit.undelivered {

@@ -132,6 +132,7 @@ struct Check: AsyncParsableCommand {
                     "schema \(applied.joined(separator: ", "))"
                         + (pending.isEmpty ? ", as this binary" : "; \(pending.joined(separator: ", ")) pending, applied by the next serve"))
             }
+            if applied.contains("v3-alerts") { await checkAlerts(&findings, store: store) }
             let integrity = try await store.integrityCheck()
             if integrity == "ok" {
                 findings.ok.append("store integrity (integrity_check, foreign_key_check)")
@@ -142,6 +143,26 @@ struct Check: AsyncParsableCommand {
             }
         } catch {
             findings.problems.append("\(data.storePath) cannot be read: \(storeReason(error))")
+        }
+    }
+
+    /// Warns when alerts are failing: some being retried after a failed
+    /// attempt, or some given up in the last day (section 10).
+    func checkAlerts(_ findings: inout Findings, store: RelayStore) async {
+        do {
+            let failures = try await store.alertFailures(since: Date().addingTimeInterval(-86_400))
+            if failures.retrying == 0 && failures.givenUp == 0 {
+                findings.ok.append("alerts: none failing")
+                return
+            }
+            var parts: [String] = []
+            if failures.retrying > 0 { parts.append("\(failures.retrying) being retried after a failed attempt") }
+            if failures.givenUp > 0 { parts.append("\(failures.givenUp) given up in the last 24 hours") }
+            findings.warnings.append(
+                "alerts are failing: \(parts.joined(separator: ", ")); check the relay's log (\"alert failed\") and the sendmail "
+                    + "program or the POCs' webhooks; `poc-relay audit delivery` counts them")
+        } catch {
+            findings.warnings.append("alerts cannot be read: \(storeReason(error))")
         }
     }
 

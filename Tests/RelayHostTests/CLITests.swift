@@ -249,20 +249,21 @@ struct CLITests {
             let delivery = try await runCLI(["audit", "delivery", "--data-dir", data, "--format", "table"], in: directory.path)
             try #require(delivery.status == 0, "\(delivery)")
             let lines = delivery.stdoutLines.map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
-            #expect(lines.first == ["URGENCY", "TRAFFIC", "ACCEPTED", "DELIVERIES", "RECEIPTED", "MEDIAN", "P95", "LATE"], "\(delivery)")
+            #expect(
+                lines.first == ["URGENCY", "TRAFFIC", "ACCEPTED", "DELIVERIES", "RECEIPTED", "MEDIAN", "P95", "LATE", "ESCALATED"], "\(delivery)")
             let flashRow = lines.first { $0.first == "flash" }
             #expect(flashRow.map { Array($0.prefix(5)) } == ["flash", "real", "1", "1", "1"], "\(delivery)")
             #expect(flashRow?.last == "0", "\(delivery)")
             let exerciseRow = lines.first { $0.first == "routine" }
             #expect(exerciseRow.map { Array($0.prefix(5)) } == ["routine", "EXERCISE", "1", "1", "0"], "\(delivery)")
-            #expect(exerciseRow.map { Array($0.suffix(3)) } == ["-", "-", "0"], "\(delivery)")
+            #expect(exerciseRow.map { Array($0.suffix(4)) } == ["-", "-", "0", "0"], "\(delivery)")
 
             let deliveryJSON = try await runCLI(["audit", "delivery", "--data-dir", data, "--format", "json"], in: directory.path)
             let decoded = try WireJSON.decode(DeliveryAudit.self, from: Data(deliveryJSON.stdout.utf8))
             #expect(decoded.byUrgency.count == 2)
             #expect(decoded.undelivered.isEmpty)
             let deliveryCSV = try await runCLI(["audit", "delivery", "--data-dir", data, "--format", "csv"], in: directory.path)
-            #expect(deliveryCSV.stdoutLines.first == "urgency,exercise,accepted,deliveries,receipted,median_receipt_s,p95_receipt_s,late")
+            #expect(deliveryCSV.stdoutLines.first == "urgency,exercise,accepted,deliveries,receipted,median_receipt_s,p95_receipt_s,late,escalated")
             #expect(deliveryCSV.stdoutLines.count == 3, "\(deliveryCSV)")
         }
     }

@@ -47,4 +47,15 @@ struct ProtocolDocumentTests {
             #expect(Self.text.contains("\"\(urgency.rawValue)\": \(urgency.defaultReceiptWindowSeconds)"), "\(urgency)")
         }
     }
+
+    @Test("section 10 shows the vector's webhook body and signature byte for byte, and names every alert reason and channel")
+    func alerts() throws {
+        let vectors = try AlertVectors.load()
+        #expect(Self.text.contains(vectors.alert.body))
+        #expect(Self.text.contains(vectors.alert.signature))
+        for value in AlertReason.allCases.map(\.rawValue) + AlertChannel.allCases.map(\.rawValue) {
+            #expect(Self.text.contains("`\(value)`") || Self.text.contains("\"\(value)\""), "\(value)")
+        }
+        #expect(Self.text.contains("`\(AlertSignature.header): "))
+    }
 }

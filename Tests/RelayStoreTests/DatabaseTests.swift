@@ -69,14 +69,14 @@ struct DatabaseTests {
         try await withTemporaryDirectory { directory in
             let path = storePath(in: directory)
             let store = try RelayStore(path: path)
-            #expect(try await store.appliedMigrations() == ["v1", "v2-body-sha256"])
-            #expect(RelayStore.knownMigrations == ["v1", "v2-body-sha256"])
+            #expect(try await store.appliedMigrations() == ["v1", "v2-body-sha256", "v3-alerts"])
+            #expect(RelayStore.knownMigrations == ["v1", "v2-body-sha256", "v3-alerts"])
             let poc = try await enrol(store, state: "FRA", role: .technical)
             try store.close()
 
             for _ in 0..<2 {
                 let reopened = try RelayStore(path: path)
-                #expect(try await reopened.appliedMigrations() == ["v1", "v2-body-sha256"])
+                #expect(try await reopened.appliedMigrations() == ["v1", "v2-body-sha256", "v3-alerts"])
                 #expect(try await reopened.poc(id: poc.id) == poc)
                 #expect(try await reopened.directoryVersion() == 1)
                 try reopened.close()
@@ -116,7 +116,7 @@ struct DatabaseTests {
 
             let store = try RelayStore(path: path)
             defer { try? store.close() }
-            #expect(try await store.appliedMigrations() == ["v1", "v2-body-sha256"])
+            #expect(try await store.appliedMigrations() == ["v1", "v2-body-sha256", "v3-alerts"])
             #expect(try await store.bodyDigestForReceipt(messageID: "waiting", recipient: "FRA-TEC-1") == SHA256.hash(Data("sealed-body".utf8)))
             #expect(try await store.bodyDigestForReceipt(messageID: "gone", recipient: "FRA-TEC-1") == nil)
         }
