@@ -237,7 +237,7 @@ struct Respond: AsyncParsableCommand {
     @Argument(help: "The id of the request.") var requestID: MessageIDArgument
     @Option(help: "The answer.") var answer: String?
     @Flag(help: "Acknowledge receipt only.") var acknowledge = false
-    @Option(help: "Estimated response time, e.g. 24h (with --acknowledge).") var eta: DurationArgument?
+    @Option(help: "Estimated response time, e.g. 24h (with --acknowledge).", transform: durationOption) var eta: DurationArgument?
     @Option var preferredChannel: String?
     @Option var leadAgency: String?
     @Option(help: "Urgency (default: the request's).") var urgency: Urgency?
@@ -250,6 +250,10 @@ struct Respond: AsyncParsableCommand {
     func run() async throws {
         try await global.withClient { client in
             let (_, request) = try client.recorded(requestID.id)
+            guard request.from != client.me else {
+                throw PocError.usage(
+                    "\(requestID.id) is a message this POC sent: answer one it received", hint: "see `poc log` for the messages received")
+            }
             let etaTime = eta.map { Timestamp.now().adding(seconds: $0.seconds) }
             let body: String
             if let answer {
@@ -332,7 +336,10 @@ struct Consent: AsyncParsableCommand {
         func run() async throws {
             try await global.withClient { client in
                 let outcome = try await client.requestConsent(messageID.id, thirdParty: thirdParty.id, reason: reason)
-                if case .accepted = outcome { global.environment.write("asked for consent to share \(messageID.id) with \(thirdParty.id)") }
+                if case .accepted = outcome {
+                    global.environment.write("asked for consent to share \(messageID.id) with \(thirdParty.id)")
+                    await client.refreshDeliveries()  // best effort: earlier messages' receipts reach the record
+                }
                 if case .queued = outcome { try report(outcome, id: messageID.id, to: []) }
             }
         }
@@ -366,7 +373,10 @@ struct Consent: AsyncParsableCommand {
     static func reply(_ requestID: MessageID, granted: Bool, global: GlobalOptions) async throws {
         try await global.withClient { client in
             let outcome = try await client.replyToConsent(requestID, granted: granted)
-            if case .accepted = outcome { global.environment.write("\(granted ? "granted" : "denied") consent (request \(requestID))") }
+            if case .accepted = outcome {
+                global.environment.write("\(granted ? "granted" : "denied") consent (request \(requestID))")
+                await client.refreshDeliveries()  // best effort: earlier messages' receipts reach the record
+            }
             if case .queued = outcome { try report(outcome, id: requestID, to: []) }
         }
     }

@@ -24,7 +24,7 @@ struct Poc: AsyncParsableCommand {
 
             Exit status: 0 success, 1 other failure, 64 usage error, 65 a message or \
             signature failed to open or verify, 69 relay unreachable, 74 output could not be written, \
-            77 credentials refused, 141 the reader of the output went away.
+            77 credentials refused, 130 cancelled at a prompt (Ctrl-C), 141 the reader of the output went away.
             """,
         version: ToolVersion.line,
         subcommands: [

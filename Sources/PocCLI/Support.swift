@@ -1,4 +1,5 @@
 public import ArgumentParser
+import CommandLineSupport
 import Foundation
 import PocKit
 public import RelayProtocol
@@ -76,6 +77,14 @@ struct StateArgument: ExpressibleByArgument {
 
 extension TLPLabel: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+}
+
+/// Reads a duration option (`30m`, `8h`, `7d`); a refusal says the format, as poc-relay's does.
+func durationOption(_ text: String) throws -> DurationArgument {
+    guard let duration = DurationArgument(argument: text) else {
+        throw ValidationError("'\(text)' is not a duration: write a whole number and a unit, like 30m, 8h, 24h or 7d")
+    }
+    return duration
 }
 
 /// Comma-separated POC ids.

@@ -18,7 +18,8 @@ struct Unlock: AsyncParsableCommand {
               poc lock
             """)
     @OptionGroup var global: GlobalOptions
-    @Option(name: .customLong("for"), help: "How long, e.g. 30m, 8h (default 8h, at most 7d).") var duration: DurationArgument?
+    @Option(name: .customLong("for"), help: "How long, e.g. 30m, 8h (default 8h, at most 7d).", transform: durationOption)
+    var duration: DurationArgument?
 
     func run() async throws {
         let seconds = duration?.seconds ?? 8 * 3600

@@ -11,6 +11,15 @@ extension PocClient {
         return parties.filter { seen.insert($0).inserted }
     }
 
+    /// Refuses a "third party" that is this POC or already a party to `inner`
+    /// (its sender or a recipient): it has the message, so there is nothing to share.
+    func checkThirdParty(_ thirdParty: POCID, of inner: InnerMessage) throws(PocError) {
+        guard thirdParty == me || thirdParty == inner.from || inner.to.contains(thirdParty) else { return }
+        throw PocError(
+            "\(thirdParty) is not a third party: \(thirdParty == me ? "it is this POC" : "it is already a party to \(inner.id)")",
+            hint: "give a POC that did not send or receive the message", status: .usage)
+    }
+
     /// A recorded message, or a clear error.
     public func recorded(_ id: MessageID) throws(PocError) -> (entry: RecordedMessage, inner: InnerMessage) {
         guard let entry = try record.get(.message, id: id.rawValue, as: RecordedMessage.self) else {
@@ -43,6 +52,7 @@ extension PocClient {
     /// - Throws: 64 when a party denied or withdrew consent, or has not answered; the message names them.
     public func forward(_ id: MessageID, to thirdParty: POCID, note: String, urgency: Urgency?) async throws(PocError) -> SendOutcome {
         let (entry, inner) = try recorded(id)
+        try checkThirdParty(thirdParty, of: inner)
         var consents: [Base64Bytes] = []
         if ConsentRule.needsConsents(inner) {
             let parties = otherParties(of: inner)
@@ -63,6 +73,7 @@ extension PocClient {
     /// Asks every other party of message `id` for consent to share it with `thirdParty`.
     public func requestConsent(_ id: MessageID, thirdParty: POCID, reason: String) async throws(PocError) -> SendOutcome {
         let (_, inner) = try recorded(id)
+        try checkThirdParty(thirdParty, of: inner)
         var message = InnerMessage(
             from: me, to: otherParties(of: inner), urgency: .priority, exercise: inner.exercise, type: .consentRequest,
             subject: "Consent request: share \(id) with \(thirdParty)", body: reason, inReplyTo: id)

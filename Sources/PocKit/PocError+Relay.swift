@@ -38,6 +38,11 @@ extension PocError {
             if context.contains("/v1/pings") {
                 return PocError("no such ping is pending for this POC", hint: "see `poc pings`")
             }
+            if context.hasPrefix("GET /v1/messages/") && context.hasSuffix("/status") {
+                return PocError(
+                    "the relay has no message with that id sent by this POC",
+                    hint: "check the id with `poc log`; the relay forgets a message once it has expired")
+            }
             if context.contains("/v1/messages") {
                 return PocError(
                     "no message with that id is waiting for this POC", hint: "check the id with `poc inbox`, or `poc log` for one already read")

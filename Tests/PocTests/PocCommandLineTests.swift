@@ -150,4 +150,37 @@ struct PocCommandLineTests {
             #expect(real.status == 0, "\(real)")
         }
     }
+
+    @Test("more mistakes in the user's words: status of an unknown id, a party as third party, answering oneself, a duration without its unit")
+    func moreMistakes() async throws {
+        try await EnrolledBinary.with { poc in
+            let unknown = try await poc.run("fra", ["status", "00000000000000000000000000000000"])
+            #expect(unknown.status == 1, "\(unknown)")
+            #expect(unknown.standardError.hasPrefix("poc: error: the relay has no message with that id sent by this POC\n"), "\(unknown)")
+            #expect(!unknown.standardError.contains("waiting"), "status is about a sent message, not the inbox: \(unknown)")
+
+            let id = try await poc.send("indicators")
+            #expect(try await poc.run("deu", ["read", id]).status == 0)
+            for arguments in [["forward", id, "--to", "FRA-TEC-1"], ["consent", "request", id, "--third-party", "FRA-TEC-1", "--reason", "r"]] {
+                let party = try await poc.run("deu", arguments)
+                #expect(party.status == 64, "\(party)")
+                #expect(party.standardError.hasPrefix("poc: error: FRA-TEC-1 is not a third party: it is already a party to \(id)\n"), "\(party)")
+            }
+            let itself = try await poc.run("deu", ["consent", "request", id, "--third-party", "DEU-TEC-1", "--reason", "r"])
+            #expect(itself.status == 64 && itself.standardError.contains("it is this POC"), "\(itself)")
+            let fraInbox = try await poc.run("fra", ["inbox"])
+            #expect(fraInbox.standardOutput.contains("no messages waiting"), "nothing was sent: \(fraInbox)")
+
+            let own = try await poc.run("fra", ["respond", id, "--acknowledge"])
+            #expect(own.status == 64, "\(own)")
+            #expect(own.standardError.hasPrefix("poc: error: \(id) is a message this POC sent"), "\(own)")
+            #expect(try await poc.run("fra", ["inbox"]).standardOutput.contains("no messages waiting"))
+
+            for arguments in [["unlock", "--for", "8hours"], ["respond", id, "--acknowledge", "--eta", "2 days"]] {
+                let duration = try await poc.run(arguments[0] == "unlock" ? "fra" : "deu", arguments)
+                #expect(duration.status == 64, "\(duration)")
+                #expect(duration.standardError.contains("is not a duration: write a whole number and a unit, like 30m, 8h, 24h or 7d"), "\(duration)")
+            }
+        }
+    }
 }

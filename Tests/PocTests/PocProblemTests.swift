@@ -37,7 +37,9 @@ struct PocProblemTests {
         #expect(slowDown.hint == "wait 7 s, then try again")
         let ping = PocError.from(RelayFailure.notFound.problem, during: "POST /v1/pings/{id}/answer")
         #expect(ping.message == "no such ping is pending for this POC")
-        let message = PocError.from(RelayFailure.notFound.problem, during: "GET /v1/messages/{id}/status")
+        let status = PocError.from(RelayFailure.notFound.problem, during: "GET /v1/messages/{id}/status")
+        #expect(status.message == "the relay has no message with that id sent by this POC", "poc status asks about a sent message")
+        let message = PocError.from(RelayFailure.notFound.problem, during: "POST /v1/messages/{id}/receipt")
         #expect(message.message == "no message with that id is waiting for this POC")
     }
 

@@ -43,4 +43,36 @@ struct PocRecordRefreshTests {
             #expect(secondRow?.contains("1/1 receipted") == true, "\(after)")
         }
     }
+
+    @Test("a consent request and a consent reply record the receipts of earlier messages too")
+    func consentRefresh() async throws {
+        try await LiveRelay.with { relay in
+            let screen = try PocScreen(relay: relay)
+            defer { screen.remove() }
+            _ = try await screen.enrol("fra", state: "FRA", entity: "CERT-FR")
+            let deu = try await screen.enrol("deu", state: "DEU", entity: "CERT-Bund")
+            let kor = try await screen.enrol("kor", state: "KOR", entity: "KrCERT/CC")
+            let original = try screen.sent(try await screen.ok("fra", ["send", "--to", deu, "--subject", "indicators", "--body", "b"]))
+            let toKOR = try screen.sent(try await screen.ok("fra", ["send", "--to", kor, "--subject", "to KOR", "--body", "b"]))
+            try await screen.ok("deu", ["read", original])
+            try await screen.ok("deu", ["consent", "request", original, "--third-party", kor, "--reason", "KOR sees it too"])
+            let inbox = try await screen.ok("fra", ["inbox", "--format", "json"])
+            let entries = try JSONSerialization.jsonObject(with: Data(inbox.standardOutput.utf8)) as? [[String: Any]]
+            let request = try #require(entries?.first?["id"] as? String, "\(inbox)")
+            try await screen.ok("fra", ["read", request])
+
+            // KOR receipts after FRA last talked to the relay; FRA's consent reply is enough to record it.
+            try await screen.ok("kor", ["read", toKOR])
+            try await screen.ok("fra", ["consent", "grant", request])
+            let log = try await screen.ok("fra", ["log"])
+            #expect(log.standardOutput.split(separator: "\n").first { $0.contains(toKOR) }?.contains("1/1 receipted") == true, "\(log)")
+
+            // The same for a consent request: KOR receipts DEU's message after DEU's send, then DEU asks.
+            let fresh = try screen.sent(try await screen.ok("deu", ["send", "--to", kor, "--subject", "to KOR from DEU", "--body", "b"]))
+            try await screen.ok("kor", ["read", fresh])
+            try await screen.ok("deu", ["consent", "request", original, "--third-party", kor, "--reason", "again"])
+            let deuLog = try await screen.ok("deu", ["log"])
+            #expect(deuLog.standardOutput.split(separator: "\n").first { $0.contains(fresh) }?.contains("1/1 receipted") == true, "\(deuLog)")
+        }
+    }
 }
