@@ -8,6 +8,7 @@ import ArgumentParser
 ///                                                  [--only memory|latency|floor|service] [--json FILE]
 ///     swift run -c release relay-benchmarks limits [--runs 5] [--seconds 1] [--json FILE]
 ///     swift run -c release relay-benchmarks poc-inbox [--runs 10] [--json FILE]
+///     swift run -c release relay-benchmarks alerts [--runs 5] [--messages 300] [--json FILE]
 ///
 /// `relay` starts a real relay over TLS on 127.0.0.1 in a temporary directory
 /// and, for memory, the real `poc-relay serve` beside this binary (build it
@@ -26,8 +27,9 @@ struct RelayBenchmarksCommand: AsyncParsableCommand {
               swift run -c release relay-benchmarks relay --only latency --runs 3
               swift run -c release relay-benchmarks limits
               swift build -c release && swift run -c release relay-benchmarks poc-inbox
+              swift run -c release relay-benchmarks alerts
             """,
-        subcommands: [CryptoCommand.self, RelayCommand.self, LimitsCommand.self, PocInboxCommand.self, FloorServerCommand.self],
+        subcommands: [CryptoCommand.self, RelayCommand.self, LimitsCommand.self, PocInboxCommand.self, AlertsCommand.self, FloorServerCommand.self],
         defaultSubcommand: CryptoCommand.self
     )
 }

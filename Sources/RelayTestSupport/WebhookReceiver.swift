@@ -74,8 +74,11 @@ public final class WebhookReceiver: Sendable {
 
     /// Starts a receiver on 127.0.0.1.
     ///
-    /// - Parameter answer: How it answers until told otherwise (default `.status(200)`).
-    public static func start(answer: Answer = .status(200)) async throws -> WebhookReceiver {
+    /// - Parameters:
+    ///   - answer: How it answers until told otherwise (default `.status(200)`).
+    ///   - port: The port to listen on; 0 (the default) lets the system choose. A
+    ///     test that brings a receiver back on the port of an earlier one gives it.
+    public static func start(answer: Answer = .status(200), port: Int = 0) async throws -> WebhookReceiver {
         let box = Mutex<WebhookReceiver?>(nil)
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
@@ -88,7 +91,7 @@ public final class WebhookReceiver: Sendable {
                     try channel.pipeline.syncOperations.addHandler(RequestHandler(receiver: receiver))
                 }
             }
-        let channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+        let channel = try await bootstrap.bind(host: "127.0.0.1", port: port).get()
         let receiver = WebhookReceiver(serverChannel: channel, port: channel.localAddress?.port ?? 0, answer: answer)
         box.withLock { $0 = receiver }
         return receiver

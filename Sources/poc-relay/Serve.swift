@@ -203,6 +203,8 @@ struct RelayConfigFile: Decodable {
     var alertsAllowPrivateNetworks: Bool?
     var sendmail: String?
     var alertFrom: String?
+    /// The first retry's delay of a failed alert, in seconds (default 15; each next one doubles).
+    var alertRetryFirstSeconds: Int64?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port, tlsCert = "tls_cert", tlsKey = "tls_key", trustedProxies = "trusted_proxies"
@@ -216,7 +218,7 @@ struct RelayConfigFile: Decodable {
         case sessionLifetimeSeconds = "session_lifetime_seconds"
         case alertAfterSeconds = "alert_after_seconds", receiptWindowSeconds = "receipt_window_seconds"
         case alertsAllowLoopbackHTTP = "alerts_allow_loopback_http", alertsAllowPrivateNetworks = "alerts_allow_private_networks"
-        case sendmail, alertFrom = "alert_from"
+        case sendmail, alertFrom = "alert_from", alertRetryFirstSeconds = "alert_retry_first_seconds"
     }
 
     static func load(_ path: String) throws -> RelayConfigFile {
@@ -267,6 +269,7 @@ struct RelayConfigFile: Decodable {
         if let alertsAllowPrivateNetworks { c.service.alertsAllowPrivateNetworks = alertsAllowPrivateNetworks }
         if let sendmail { c.alerts.sendmailPath = sendmail }
         if let alertFrom { c.alerts.fromAddress = alertFrom }
+        if let alertRetryFirstSeconds { c.alerts.firstRetryDelay = .seconds(max(1, alertRetryFirstSeconds)) }
         return c
     }
 }
