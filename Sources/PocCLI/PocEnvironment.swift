@@ -18,7 +18,8 @@ public struct PocEnvironment: Sendable {
     /// Asks for a passphrase without echo; `nil` without a terminal; throws
     /// (status 130) when the user cancels.
     public var passphrasePrompt: @Sendable (String) throws(PocError) -> SecretBytes?
-    /// Asks for a line of text; `nil` without a terminal.
+    /// Asks for a line of text; `nil` without a terminal, empty when the
+    /// input ends there (Ctrl-D: the default answer, as Return gives).
     public var linePrompt: @Sendable (String) -> String?
 
     /// The environment of the running command.
@@ -35,7 +36,11 @@ public struct PocEnvironment: Sendable {
             linePrompt: { prompt in
                 guard isatty(STDIN_FILENO) == 1 else { return nil }
                 StandardStreams.writeError(prompt)
-                return readLine()
+                guard let line = readLine() else {
+                    StandardStreams.writeError("\n")  // Ctrl-D: end the prompt's line
+                    return ""
+                }
+                return line
             })
     }
 

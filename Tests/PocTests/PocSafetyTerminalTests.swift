@@ -83,6 +83,11 @@ struct PocSafetyTerminalTests {
             #expect(declined.screen.contains("This message would go to 2 POCs in 2 states:"), "\(declined.screen)")
             #expect(declined.screen.contains("DEU (1): DEU-TEC-1") && declined.screen.contains("KOR (1): KOR-TEC-1"))
             #expect(declined.screen.contains("poc: error: not sent"))
+            // Ctrl-D at the question is the default too, not "no terminal, add --yes".
+            let ended = try onTerminal(poc, send, environment: environment, answers: [("[y/N]", "\u{4}")])
+            #expect(ended.status == 1, "\(ended.screen)")
+            #expect(ended.screen.contains("[y/N] \npoc: error: not sent"), "\(ended.screen)")
+            #expect(!ended.screen.contains("--yes"), "\(ended.screen)")
             let confirmed = try onTerminal(
                 poc, send, environment: environment, answers: [("[y/N]", "y\n"), ("end with Ctrl-D", "typed on the terminal\n\u{4}")])
             #expect(confirmed.status == 0, "\(confirmed.screen)")
