@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
@@ -138,6 +139,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `poc ui`: the local web interface on 127.0.0.1 over PocKit (templates, styles and catalogs embedded).
+        .target(
+            name: "PocUI",
+            dependencies: [
+                "PocKit", "RelayProtocol", "Sodium",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
         // What both command lines print and parse alike: one-line errors, durations, tables, JSON.
         .target(
             name: "CommandLineSupport",
@@ -148,7 +165,7 @@ let package = Package(
         .target(
             name: "PocCLI",
             dependencies: [
-                "CommandLineSupport", "PocKit", "RelayClient", "RelayProtocol", "Sodium", "ProcessLaunch",
+                "CommandLineSupport", "PocKit", "PocUI", "RelayClient", "RelayProtocol", "Sodium", "ProcessLaunch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -159,6 +176,17 @@ let package = Package(
             dependencies: [
                 "PocCLI", "PocKit", "RelayTestSupport", "RelayServer", "RelayClient", "RelayProtocol", "RelayService", "RelayStore", "Sodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PocUITests",
+            dependencies: [
+                "PocUI", "PocCLI", "PocKit", "RelayTestSupport", "RelayProtocol", "RelayService", "Sodium",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

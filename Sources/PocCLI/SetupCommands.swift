@@ -30,7 +30,7 @@ struct Poc: AsyncParsableCommand {
         subcommands: [
             Init.self, Enrol.self, WhoAmI.self, DirectoryCommand.self, Trust.self, Keys.self,
             Send.self, RFI.self, Respond.self, Inbox.self, Read.self, Watch.self, Status.self,
-            Forward.self, Consent.self, Pings.self, PingCommand.self, Log.self, Alerts.self, Sync.self, Unlock.self, Lock.self, AgentServe.self,
+            Forward.self, Consent.self, Pings.self, PingCommand.self, Log.self, Alerts.self, Sync.self, Unlock.self, Lock.self, UI.self, AgentServe.self,
         ])
 }
 

@@ -1,0 +1,63 @@
+import ArgumentParser
+import CommandLineSupport
+import Foundation
+import PocKit
+import PocUI
+import ProcessLaunch
+
+/// `poc ui`: the local web interface, served by this process on 127.0.0.1.
+struct UI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ui",
+        abstract: "Open the web interface: this POC's inbox in a browser, served on 127.0.0.1 by this process.",
+        discussion: """
+            Prints on the first line of standard output the address to open, with a one-time login token, and \
+            opens it with xdg-open unless --no-open. The keys stay in this process: from `poc unlock`'s agent \
+            when it runs, else the first page asks for the passphrase. Ctrl-C stops it and erases the keys.
+
+            Examples:
+              poc ui
+              poc ui --no-open --port 8181 --lock-after 30m
+            """)
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The port on 127.0.0.1 (default 0: a free one).") var port: Int = 0
+    @Flag(help: "Do not start a browser; only print the address.") var noOpen = false
+    @Option(help: "Lock the keys after this long without use, e.g. 15m, 1h (default 15m).", transform: durationOption)
+    var lockAfter: DurationArgument?
+
+    func run() async throws {
+        guard (0...65_535).contains(port) else { throw PocError.usage("--port must be between 0 and 65535") }
+        let environment = global.environment
+        let home = global.pocHome
+        _ = try Profile.load(from: home).enrolled()
+        let lockSeconds = lockAfter?.seconds ?? 15 * 60
+        let configuration = PocUIConfiguration(home: home, port: port, lockAfter: .seconds(lockSeconds))
+        let opener = noOpen ? nil : Self.find("xdg-open", in: environment.variables["PATH"])
+        try await PocUIServer(configuration: configuration).run { url in
+            environment.write(url.absoluteString)
+            environment.error("poc: serving the web interface for \(home.path) on 127.0.0.1 only (Ctrl-C to stop)")
+            guard let opener else { return }
+            if let child = try? ChildProcess(
+                executable: opener, arguments: [url.absoluteString], environment: environment.variables, input: .null,
+                standardOutput: .discard, standardError: .discard)
+            {
+                Task.detached { _ = await child.waitForExit() }
+            }
+        }
+        environment.error("poc: the web interface stopped; the keys were erased from memory")
+    }
+
+    /// The first executable file `name` in the folders of `path`.
+    static func find(_ name: String, in path: String?) -> String? {
+        for folder in (path ?? "").split(separator: ":") where folder.hasPrefix("/") {
+            let candidate = (String(folder) as NSString).appendingPathComponent(name)
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isFolder), !isFolder.boolValue,
+                FileManager.default.isExecutableFile(atPath: candidate)
+            {
+                return candidate
+            }
+        }
+        return nil
+    }
+}

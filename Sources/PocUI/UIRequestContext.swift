@@ -1,0 +1,19 @@
+public import Hummingbird
+
+/// What the guards learn about a request before its handler runs.
+public struct UIRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The logged-in session (set by ``SessionGuard``).
+    var session: UISession?
+    /// The interface language (set by ``LanguageMiddleware``).
+    var language: UILanguage = .en
+    /// The form of a POST, already checked for its CSRF token (set by ``CSRFGuard``).
+    var form: FormFields?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// Forms are small: a passphrase, a language, later a message.
+    public var maxUploadSize: Int { 1024 * 1024 }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+@testable import PocUI
+
+@Suite("poc ui: catalogs and languages")
+struct PocUICatalogTests {
+    @Test("every catalog has exactly the keys of English, and every string is translated into the six languages")
+    func catalogsComplete() throws {
+        let resources = try UIResources.load()
+        let tables = resources.catalogs.tables
+        #expect(Set(tables.keys) == Set(UILanguage.allCases))
+        let english = try #require(tables[.en])
+        #expect(english.count > 40)
+        for language in UILanguage.allCases {
+            let (missing, extra) = resources.catalogs.differences(language)
+            #expect(missing.isEmpty, "\(language.rawValue) lacks \(missing)")
+            #expect(extra.isEmpty, "\(language.rawValue) has keys English does not: \(extra)")
+            for (key, value) in tables[language] ?? [:] {
+                #expect(!value.isEmpty, "\(language.rawValue): \(key) is empty")
+            }
+        }
+        #expect(tables[.fr]?["header.poc"] == "Point de contact")
+        #expect(tables[.es]?["header.poc"] == "Punto de contacto")
+        #expect(tables[.ru]?["header.poc"] == "Контактное лицо")
+        #expect(tables[.zh]?["header.poc"] == "联络点")
+        #expect(tables[.ar]?["header.poc"] == "جهة اتصال")
+    }
+
+    @Test("a catalog that lacks a key is caught, and the page falls back to English")
+    func missingKeyCaughtAndFallsBack() throws {
+        let catalogs = try Catalogs(tables: [.en: ["nav.inbox": "Inbox", "nav.skip": "Skip"], .fr: ["nav.inbox": "Boîte", "nav.extra": "x"]])
+        let (missing, extra) = catalogs.differences(.fr)
+        #expect(missing == ["nav.skip"])
+        #expect(extra == ["nav.extra"])
+        #expect(catalogs[.fr]["nav.skip"] == "Skip")
+        #expect(catalogs[.fr]["nav.inbox"] == "Boîte")
+        #expect(catalogs[.ar]["nav.inbox"] == "Inbox")
+        #expect(throws: (any Error).self) { try Catalogs(tables: [.en: ["a.b": "x", "a.b.c": "y"]]) }
+    }
+
+    @Test("Accept-Language: q-values, q=0 refused, regions ignored; the cookie wins; else English")
+    func negotiation() {
+        #expect(UILanguage.negotiate(cookie: nil, acceptLanguage: nil) == .en)
+        #expect(UILanguage.negotiate(cookie: "ar", acceptLanguage: "fr") == .ar)
+        #expect(UILanguage.negotiate(cookie: "xx", acceptLanguage: "ru-RU,ru;q=0.9") == .ru)
+        #expect(UILanguage.negotiate(cookie: nil, acceptLanguage: "de-DE, es;q=0.4, fr;q=0.7") == .fr)
+        #expect(UILanguage.negotiate(cookie: nil, acceptLanguage: "ar;q=0, en;q=0.1") == .en)
+        #expect(UILanguage.negotiate(cookie: nil, acceptLanguage: "de, ja") == .en)
+        #expect(UILanguage.negotiate(cookie: nil, acceptLanguage: "ZH-hans-CN") == .zh)
+        #expect(UILanguage.ar.direction == "rtl" && UILanguage.en.direction == "ltr")
+    }
+}
