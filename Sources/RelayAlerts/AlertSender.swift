@@ -1,34 +1,150 @@
+import AsyncHTTPClient
 import Foundation
 public import Logging
 public import RelayProtocol
 public import RelayService
+import RelayStore
 public import ServiceLifecycle
+import Synchronization
 
 /// Sends the relay's alerts (section 10): a service of the relay that turns
 /// due alert checks into alerts and delivers them over their channels,
 /// with a timeout per attempt, retries with backoff, and a bound on
-/// concurrent sends. Nothing a submission or an inbox answer waits for.
+/// concurrent sends. Nothing a submission or an inbox answer waits for:
+/// the two share only the store's writer, and the sender's writes are small.
 public final class AlertSender: Service, Sendable {
     let service: RelayService
     let configuration: AlertDeliveryConfiguration
     let logger: Logger
+    /// Wakes the loop: an accepted message, a finished send, shutdown.
+    let wake = WakeSignal()
+    /// Alerts being sent now (never handed out twice).
+    let inFlight = Mutex<Set<String>>([])
+    /// The webhook client while ``run()`` runs.
+    let clients: ClientHolder
+    let metrics = AlertMetrics()
+
+    /// Checks turned into alerts per store transaction.
+    static let checkBatch = 200
+    /// How often the pending gauge is refreshed.
+    static let gaugeInterval: Duration = .seconds(15)
 
     /// Creates the sender.
     public init(service: RelayService, configuration: AlertDeliveryConfiguration, logger: Logger) {
         self.service = service
         self.configuration = configuration
         self.logger = logger
+        self.clients = ClientHolder(timeout: configuration.attemptTimeout)
     }
 
-    /// Runs until graceful shutdown.
+    /// Runs until graceful shutdown: looks at the store when woken (an
+    /// accepted message), when the next check or retry falls due, and at
+    /// least every `pollInterval`; sends what is due, at most
+    /// `maxConcurrentSends` at once. On shutdown it starts nothing new and
+    /// lets the sends under way finish (each bounded by `attemptTimeout`).
     public func run() async throws {
-        // Filled in by the alert delivery work.
-        try? await gracefulShutdown()
+        clients.start()
+        let stopping = StopFlag()
+        await withTaskGroup(of: Void.self) { outer in
+            outer.addTask {
+                for await _ in self.service.alertWork { self.wake.signal() }
+            }
+            await withGracefulShutdownHandler {
+                await withDiscardingTaskGroup { sends in
+                    await self.loop(sends: &sends, stopping: stopping)
+                }
+            } onGracefulShutdown: {
+                stopping.set()
+                self.wake.signal()
+            }
+            outer.cancelAll()
+        }
+        await clients.stop()
+    }
+
+    /// The loop of ``run()``; sends are added to `sends`.
+    private func loop(sends: inout DiscardingTaskGroup, stopping: StopFlag) async {
+        let store = service.store
+        var lastGauge: ContinuousClock.Instant?
+        while !stopping.isSet && !Task.isCancelled {
+            let now = service.now
+            var next: Date?
+            var knowsNext = true
+            do { next = try await store.nextAlertWork() } catch {
+                knowsNext = false
+                logger.error("alert store failure", metadata: ["operation": "next alert work", "error": "\(error)"])
+            }
+            var more = false
+            if !knowsNext || next.map({ $0 <= now }) == true {
+                do {
+                    let (checked, made) = try await store.runDueAlertChecks(now: now, limit: Self.checkBatch)
+                    more = checked >= Self.checkBatch
+                    if made > 0 { logger.debug("alert checks", metadata: ["checked": "\(checked)", "alerts": "\(made)"]) }
+                } catch {
+                    logger.error("alert store failure", metadata: ["operation": "alert checks", "error": "\(error)"])
+                }
+                let busy = inFlight.withLock { $0 }
+                let free = configuration.maxConcurrentSends - busy.count
+                if free > 0 {
+                    do {
+                        for alert in try await store.dueAlerts(now: now, limit: free, excluding: busy) {
+                            inFlight.withLock { _ = $0.insert(alert.alertID) }
+                            sends.addTask {
+                                await self.attempt(alert)
+                                self.inFlight.withLock { _ = $0.remove(alert.alertID) }
+                                self.wake.signal()
+                            }
+                        }
+                    } catch {
+                        logger.error("alert store failure", metadata: ["operation": "due alerts", "error": "\(error)"])
+                    }
+                }
+                if more { continue }
+            }
+            if lastGauge.map({ ContinuousClock.now - $0 >= Self.gaugeInterval }) ?? true {
+                lastGauge = ContinuousClock.now
+                await refreshPending()
+            }
+            var sleep = configuration.pollInterval
+            if let next, case let left = next.timeIntervalSince(service.now), left > 0 { sleep = min(sleep, .seconds(left)) }
+            await wake.wait(timeout: sleep)
+        }
+    }
+
+    /// Sets `relay_alerts_pending` from the store.
+    private func refreshPending() async {
+        do {
+            metrics.setPending(try await service.store.alertCounts())
+        } catch {
+            logger.error("alert store failure", metadata: ["operation": "alert counts", "error": "\(error)"])
+        }
     }
 
     /// `POST /v1/alerts/me/test`: one test alert to every channel the caller
-    /// has set, now, without retries.
+    /// has set, now, without retries; each outcome is recorded.
+    /// - Returns: The channels that took it and those that did not (both empty when none is set).
+    /// - Throws: 503 when the store fails.
     public func sendTest(for caller: Caller) async throws(RelayFailure) -> AlertTestResult {
-        AlertTestResult(sent: [], failed: [])
+        let alerts: [PendingAlert]
+        do {
+            alerts = try await service.store.createTestAlerts(pocID: caller.pocID.rawValue, now: service.now)
+        } catch {
+            logger.error("alert store failure", metadata: ["operation": "test alerts", "error": "\(error)"])
+            throw .unavailable
+        }
+        let outcomes = await withTaskGroup(of: (AlertChannel, Bool).self) { group in
+            for alert in alerts {
+                group.addTask {
+                    let outcome = await self.deliver(alert)
+                    await self.record(alert, outcome, retry: false)
+                    return (alert.channel, outcome == .delivered)
+                }
+            }
+            var out: [AlertChannel: Bool] = [:]
+            for await (channel, delivered) in group { out[channel] = delivered }
+            return out
+        }
+        let order = AlertChannel.allCases.filter { outcomes[$0] != nil }
+        return AlertTestResult(sent: order.filter { outcomes[$0] == true }, failed: order.filter { outcomes[$0] == false })
     }
 }

@@ -79,7 +79,7 @@ public final class RelayService: Sendable {
     }
 
     /// The current time in whole seconds.
-    var now: Date { Timestamp(clock()).date }
+    public var now: Date { Timestamp(clock()).date }
 
     /// `GET /v1/relay`.
     public func relayInfo() -> RelayInfo {
