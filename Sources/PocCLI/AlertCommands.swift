@@ -16,7 +16,7 @@ struct Alerts: AsyncParsableCommand {
 
             Examples:
               poc alerts
-              poc alerts set --email duty@cert.example --webhook https://alerts.cert.example/poc
+              poc alerts set --email duty@cert.example --webhook https://cert.example/hook
               poc alerts set --urgencies flash,immediate,priority
               poc alerts set --webhook none
               poc alerts test

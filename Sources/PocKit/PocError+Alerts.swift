@@ -15,7 +15,7 @@ extension PocError {
                 detail.isEmpty ? "the relay refused the alert settings" : "the relay refused the alert settings: \(detail)",
                 status: .dataError)
         }
-        return PocError("the relay refused the \(field.words): it \(parts[1]); nothing was changed", hint: field.hint, status: .dataError)
+        return PocError("the relay refused the \(field.words) and changed nothing: it \(parts[1])", hint: field.hint, status: .dataError)
     }
 }
 
