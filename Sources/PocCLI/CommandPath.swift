@@ -53,6 +53,9 @@ enum CommandPath {
             throw PocError.usage(
                 "unknown command '\((path + [word]).joined(separator: " "))'", hint: hint ?? "see `\(prefix) --help` for the commands")
         }
+        // A group without a default (`poc keys`, `poc consent`) takes no options of its own:
+        // `poc --home X keys` shows its commands, as `poc keys` does, instead of "Unknown option".
+        if !configuration.subcommands.isEmpty, configuration.defaultSubcommand == nil { return path + rest }
         return path + moved + rest
     }
 

@@ -109,6 +109,11 @@ extension PocClient {
     /// Replaces a pin after the user checked the fingerprint out of band.
     /// - Throws: when the relay shows another fingerprint than the one given.
     public func trust(_ id: POCID, fingerprint: String) async throws(PocError) -> DirectoryEntry {
+        let digits = fingerprint.filter { !$0.isWhitespace }
+        guard digits.count == 32, digits.allSatisfy(\.isHexDigit) else {
+            throw PocError.usage(
+                "'\(fingerprint)' is not a fingerprint", hint: "a fingerprint is 32 hexadecimal digits in 8 groups of 4, as `poc whoami` shows it")
+        }
         let directory = try await verifiedDirectory()
         guard let entry = directory.entry(id) else {
             throw PocError("\(id) is not an active POC in the directory", hint: "see `poc directory` for the ids", status: .usage)

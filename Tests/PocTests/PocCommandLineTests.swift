@@ -111,6 +111,12 @@ struct PocCommandLineTests {
             #expect(nested.status == 0, "\(nested)")
             #expect(nested.standardOutput.contains("\"poc_id\""), "\(nested)")
 
+            for group in [["--home", home, "keys"], ["consent", "--home", home], ["--format", "json", "ping"]] {
+                let listed = try await poc.runBare(group)
+                #expect(listed.status == 0, "a group with global options lists its commands: \(listed)")
+                #expect(listed.standardOutput.contains("SUBCOMMANDS:"), "\(listed)")
+            }
+
             let typo = try await poc.runBare(["--home", home, "inbx"])
             #expect(typo.status == 64)
             #expect(typo.standardError == "poc: error: unknown command 'inbx'\npoc: hint: did you mean 'inbox'?\n", "\(typo)")
@@ -175,6 +181,10 @@ struct PocCommandLineTests {
             #expect(own.status == 64, "\(own)")
             #expect(own.standardError.hasPrefix("poc: error: \(id) is a message this POC sent"), "\(own)")
             #expect(try await poc.run("fra", ["inbox"]).standardOutput.contains("no messages waiting"))
+
+            let shape = try await poc.run("fra", ["trust", "DEU-TEC-1", "--fingerprint", "2C36 BC5D"])
+            #expect(shape.status == 64, "a fingerprint of the wrong shape is a usage mistake, not a mismatch (65): \(shape)")
+            #expect(shape.standardError.hasPrefix("poc: error: '2C36 BC5D' is not a fingerprint\n"), "\(shape)")
 
             for arguments in [["unlock", "--for", "8hours"], ["respond", id, "--acknowledge", "--eta", "2 days"]] {
                 let duration = try await poc.run(arguments[0] == "unlock" ? "fra" : "deu", arguments)
