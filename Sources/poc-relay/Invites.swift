@@ -82,6 +82,8 @@ struct Invites: AsyncParsableCommand {
             for r in rows {
                 print([r.id, r.state, r.role, r.status, r.createdAt, r.expiresAt, r.usedBy ?? ""].map(csvField).joined(separator: ","))
             }
+        case .table where rows.isEmpty:
+            print(all ? "no invitations in this relay" : "no outstanding invitations (--all adds the used, expired and withdrawn ones)")
         case .table:
             print(
                 table(

@@ -44,6 +44,9 @@ struct Pocs: AsyncParsableCommand {
             for r in rows {
                 print([r.pocID, r.state, r.role, r.status, r.entity, r.enrolledAt, r.lastPing ?? ""].map(csvField).joined(separator: ","))
             }
+        case .table where rows.isEmpty:
+            let which = [state.map { "of \($0)" }, role.map { "with role \($0.rawValue)" }].compactMap { $0 }.joined(separator: " ")
+            print("no \(all ? "" : "active ")POCs\(which.isEmpty ? "" : " " + which)\(all ? "" : " (--all adds the revoked ones)")")
         case .table:
             print(
                 table(
