@@ -13,7 +13,9 @@ extension PocError {
     public static func from(_ error: RelayClientError) -> PocError {
         switch error.kind {
         case .unreachable:
-            return PocError(error.description, hint: "check the network, or run `poc sync` later", status: .unavailable)
+            // Without the request (`POST /v1/auth/challenge`): what failed is reaching the relay, not one call.
+            let reaching = RelayClientError(error.kind, relay: error.relay)
+            return PocError(reaching.description, hint: "check the network, or run `poc sync` later", status: .unavailable)
         case .problem(let problem):
             return from(problem, during: error.context, retryAfter: error.retryAfterSeconds)
         default:

@@ -182,6 +182,13 @@ struct PocCommandLineTests {
             #expect(own.standardError.hasPrefix("poc: error: \(id) is a message this POC sent"), "\(own)")
             #expect(try await poc.run("fra", ["inbox"]).standardOutput.contains("no messages waiting"))
 
+            let ca = try DevCertificates.shared.get().caFile
+            let away = try await poc.run(
+                "gbr", ["init", "--server", "https://127.0.0.1:1", "--ca", ca, "--relay-fingerprint", poc.relay.service.relayID])
+            #expect(away.status == 69, "\(away)")
+            #expect(away.standardError.hasPrefix("poc: error: cannot reach the relay at https://127.0.0.1:1: "), "\(away)")
+            #expect(!away.standardError.contains("/v1/"), "no method and path in the user's words: \(away)")
+
             let shape = try await poc.run("fra", ["trust", "DEU-TEC-1", "--fingerprint", "2C36 BC5D"])
             #expect(shape.status == 64, "a fingerprint of the wrong shape is a usage mistake, not a mismatch (65): \(shape)")
             #expect(shape.standardError.hasPrefix("poc: error: '2C36 BC5D' is not a fingerprint\n"), "\(shape)")

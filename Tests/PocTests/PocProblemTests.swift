@@ -43,6 +43,14 @@ struct PocProblemTests {
         #expect(message.message == "no message with that id is waiting for this POC")
     }
 
+    @Test("an unreachable relay is named with its address and the reason, without the request's method and path")
+    func unreachable() {
+        let error = PocError.from(
+            RelayClientError(.unreachable("connection refused"), context: "POST /v1/auth/challenge", relay: "https://relay.example"))
+        #expect(error.message == "cannot reach the relay at https://relay.example: connection refused")
+        #expect(error.status == .unavailable)
+    }
+
     @Test("a problem without one of our types is read by its status")
     func foreignType() {
         let foreign = Problem(status: 404, title: "Not Found", detail: "nginx says no", type: "about:blank")
