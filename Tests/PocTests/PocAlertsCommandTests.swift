@@ -147,7 +147,7 @@ struct PocAlertsCommandTests {
         }
     }
 
-    @Test("poc alerts test with no channel set says so and fails; with channels it reports each")
+    @Test("poc alerts test with no channel set says so and fails (exit 1), sending nothing")
     func testWithoutChannel() async throws {
         try await AlertsBinaryHarness.with { h in
             let tested = try await h.run("fra", ["alerts", "test"])
