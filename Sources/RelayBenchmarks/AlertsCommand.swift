@@ -13,14 +13,15 @@ import Sodium
 /// submitted one at a time over HTTPS to a real relay on 127.0.0.1: to
 /// recipients whose webhook is a blackhole (a listener that reads the
 /// request and never answers, so each attempt runs into the 10 s timeout),
-/// and to recipients with no alert channel, batch by batch in turn.
+/// to recipients whose webhook answers at once, and to recipients with no
+/// alert channel, batch by batch in turn.
 struct AlertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alerts",
-        abstract: "FLASH submit latency, p50 and p99, to recipients with a blackholed webhook and to recipients without channels.",
+        abstract: "FLASH submit latency, p50 and p99, to recipients with a blackholed webhook, a live one, and none.",
         discussion: """
-            Runs alternate which batch goes first; the table shows the median over runs of each run's p50 and p99, and \
-            the ratio of the p99s (the target: within 10%, a ratio at most 1.10).
+            The kinds' order rotates run by run; the table shows the median over runs of each run's p50 and p99, and \
+            the ratio of the p99s, blackholed over none (the target: within 10%, a ratio at most 1.10).
             """
     )
 
@@ -37,36 +38,54 @@ struct AlertsCommand: AsyncParsableCommand {
         guard messages >= 10 else { throw ValidationError("--messages must be at least 10.") }
     }
 
-    /// What `--json` writes: milliseconds, medians over runs.
+    /// One kind of recipient's figures, in milliseconds: the median over runs of each run's p50 and p99.
+    struct Kind: Codable {
+        let p50Ms: Summary
+        let p99Ms: Summary
+        enum CodingKeys: String, CodingKey { case p50Ms = "p50_ms", p99Ms = "p99_ms" }
+    }
+
+    /// What `--json` writes.
     struct Report: Codable {
         let runs: Int
         let messagesPerBatch: Int
-        let blackholedP50Ms: Summary
-        let blackholedP99Ms: Summary
-        let withoutP50Ms: Summary
-        let withoutP99Ms: Summary
+        /// Recipients whose webhook never answers.
+        let blackholed: Kind
+        /// Recipients whose webhook answers 200 at once.
+        let healthy: Kind
+        /// Recipients without alert channels.
+        let without: Kind
+        /// p99 blackholed / p99 without: the target is at most 1.10.
         let p99Ratio: Double
+        /// p99 blackholed / p99 healthy: what a dead webhook costs over a live one.
+        let p99RatioToHealthy: Double
         /// Webhook requests the blackhole received during the runs (alerts were being tried).
         let blackholeRequests: Int
+        /// Webhook requests the live webhook received (and answered) during the runs.
+        let healthyRequests: Int
         /// Alerts pending in the relay's outbox at the end.
         let alertsPending: Int
 
         enum CodingKeys: String, CodingKey {
-            case runs, messagesPerBatch = "messages_per_batch"
-            case blackholedP50Ms = "blackholed_p50_ms", blackholedP99Ms = "blackholed_p99_ms"
-            case withoutP50Ms = "without_p50_ms", withoutP99Ms = "without_p99_ms", p99Ratio = "p99_ratio"
-            case blackholeRequests = "blackhole_requests", alertsPending = "alerts_pending"
+            case runs, messagesPerBatch = "messages_per_batch", blackholed, healthy, without
+            case p99Ratio = "p99_ratio", p99RatioToHealthy = "p99_ratio_to_healthy"
+            case blackholeRequests = "blackhole_requests", healthyRequests = "healthy_requests", alertsPending = "alerts_pending"
         }
 
         var table: String {
-            """
-            FLASH submit latency, ms, median (min-max) over \(runs) runs of \(messagesPerBatch) submits each, one at a time
-                                                      p50              p99
-              recipients with a blackholed webhook    \(blackholedP50Ms.text(2).padding(toLength: 16, withPad: " ", startingAt: 0)) \(blackholedP99Ms.text(2))
-              recipients without alert channels       \(withoutP50Ms.text(2).padding(toLength: 16, withPad: " ", startingAt: 0)) \(withoutP99Ms.text(2))
-              p99 ratio, blackholed / without: \(format(p99Ratio, 3)) (target at most 1.10)
-              the blackhole received \(blackholeRequests) webhook requests; \(alertsPending) alerts still pending at the end
-            """
+            func row(_ name: String, _ kind: Kind) -> String {
+                "  " + name.padding(toLength: 40, withPad: " ", startingAt: 0) + kind.p50Ms.text(2).padding(toLength: 20, withPad: " ", startingAt: 0)
+                    + kind.p99Ms.text(2)
+            }
+            return """
+                FLASH submit latency, ms, median (min-max) over \(runs) runs of \(messagesPerBatch) submits each, one at a time
+                                                          p50                 p99
+                \(row("recipients with a blackholed webhook", blackholed))
+                \(row("recipients with a webhook answering 200", healthy))
+                \(row("recipients without alert channels", without))
+                  p99 ratio, blackholed / without: \(format(p99Ratio, 3)) (target at most 1.10); blackholed / healthy: \(format(p99RatioToHealthy, 3))
+                  the blackhole received \(blackholeRequests) webhook requests, the live webhook \(healthyRequests); \(alertsPending) alerts still pending at the end
+                """
         }
     }
 
@@ -80,7 +99,13 @@ struct AlertsCommand: AsyncParsableCommand {
 
     func measure() async throws -> Report {
         let blackhole = try await WebhookReceiver.start(answer: .blackhole)
-        defer { Task { await blackhole.stop() } }
+        let healthy = try await WebhookReceiver.start(answer: .status(200))
+        defer {
+            Task {
+                await blackhole.stop()
+                await healthy.stop()
+            }
+        }
         let directory = try TemporaryDirectory(prefix: "poc-relay-alerts-bench")
         defer { directory.remove() }
         let logger = Logger(label: "poc-relay") { DiscardingLogHandler(label: $0) }
@@ -96,7 +121,7 @@ struct AlertsCommand: AsyncParsableCommand {
                 relayKey: try SigningPublicKey(rawRepresentation: info.signingKey.data))
             let clients = Clients(target: target)
             do {
-                let report = try await measure(relay: relay, clients: clients, blackhole: blackhole)
+                let report = try await measure(relay: relay, clients: clients, blackhole: blackhole, healthy: healthy)
                 await clients.shutdown()
                 return report
             } catch {
@@ -106,43 +131,38 @@ struct AlertsCommand: AsyncParsableCommand {
         }
     }
 
-    /// Enrols a sender and four recipients of each kind, sets the blackhole
-    /// as the first kind's webhook, then times the batches.
-    func measure(relay: LiveRelay, clients: Clients, blackhole: WebhookReceiver) async throws -> Report {
+    /// Enrols a sender and four recipients of each kind, sets the webhooks,
+    /// then times the batches, the kinds' order rotating run by run.
+    func measure(relay: LiveRelay, clients: Clients, blackhole: WebhookReceiver, healthy: WebhookReceiver) async throws -> Report {
         var invitations = [try await invite(relay, "FRA", .technical)]
-        for index in 0..<8 { invitations.append(try await invite(relay, stateCode(100 + index), .technical)) }
+        for index in 0..<12 { invitations.append(try await invite(relay, stateCode(100 + index), .technical)) }
         let pocs = try await enrol(invitations, clients: clients, workers: 3)
         let sender = try await clients.activate(pocs[0])
-        let blackholed = Array(pocs[1...4]), without = Array(pocs[5...8])
-        for poc in blackholed {
-            let active = try await clients.activate(poc)
-            try await setWebhook(blackhole.url, for: active)
+        let kinds = [Array(pocs[1...4]), Array(pocs[5...8]), Array(pocs[9...12])]
+        for (poc, url) in kinds[0].map({ ($0, blackhole.url) }) + kinds[1].map({ ($0, healthy.url) }) {
+            try await setWebhook(url, for: try await clients.activate(poc))
         }
-        progress("alerts: 1 sender, 4 recipients with a blackholed webhook, 4 without channels; warming up")
-        _ = try await batch(from: sender, to: blackholed, count: messages / 4)
-        _ = try await batch(from: sender, to: without, count: messages / 4)
+        progress("alerts: 1 sender; 4 recipients each with a blackholed webhook, a webhook answering 200, no channels; warming up")
+        for recipients in kinds { _ = try await batch(from: sender, to: recipients, count: messages / 4) }
 
-        var withP50: [Double] = [], withP99: [Double] = [], withoutP50: [Double] = [], withoutP99: [Double] = []
+        var p50: [[Double]] = [[], [], []], p99: [[Double]] = [[], [], []]
         for run in 1...runs {
-            let order = run % 2 == 1 ? [true, false] : [false, true]
-            for toBlackhole in order {
-                let times = try await batch(from: sender, to: toBlackhole ? blackholed : without, count: messages)
-                if toBlackhole {
-                    withP50.append(percentile(times, 0.5))
-                    withP99.append(percentile(times, 0.99))
-                } else {
-                    withoutP50.append(percentile(times, 0.5))
-                    withoutP99.append(percentile(times, 0.99))
-                }
+            for step in 0..<kinds.count {
+                let kind = (run + step) % kinds.count
+                let times = try await batch(from: sender, to: kinds[kind], count: messages)
+                p50[kind].append(percentile(times, 0.5))
+                p99[kind].append(percentile(times, 0.99))
             }
             progress("alerts: run \(run) of \(runs); the blackhole has received \(blackhole.received.count) webhook requests")
         }
         let pending = try await relay.service.alertCounts().reduce(0) { $0 + $1.pending }
-        let a = Summary(withP99), b = Summary(withoutP99)
+        let figures = (0..<kinds.count).map { Kind(p50Ms: Summary(p50[$0]), p99Ms: Summary(p99[$0])) }
         return Report(
-            runs: runs, messagesPerBatch: messages, blackholedP50Ms: Summary(withP50), blackholedP99Ms: a,
-            withoutP50Ms: Summary(withoutP50), withoutP99Ms: b, p99Ratio: a.median / b.median,
-            blackholeRequests: blackhole.received.count, alertsPending: pending)
+            runs: runs, messagesPerBatch: messages, blackholed: figures[0], healthy: figures[1], without: figures[2],
+            p99Ratio: figures[0].p99Ms.median / figures[2].p99Ms.median,
+            p99RatioToHealthy: figures[0].p99Ms.median / figures[1].p99Ms.median, blackholeRequests: blackhole.received.count,
+            healthyRequests: healthy.received.count,
+            alertsPending: pending)
     }
 
     /// Submits `count` FLASH messages one at a time, each to one of
