@@ -272,7 +272,7 @@ struct Log: AsyncParsableCommand {
                     guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
                         throw PocError("cannot write \(output)")
                     }
-                    global.environment.write("exported \(lines.count) message(s) to \(output)")
+                    global.environment.write("exported \(counted(lines.count, "message")) to \(output)")
                 } else {
                     global.environment.write(text)
                 }

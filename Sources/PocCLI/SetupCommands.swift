@@ -30,7 +30,8 @@ struct Poc: AsyncParsableCommand {
         subcommands: [
             Init.self, Enrol.self, WhoAmI.self, DirectoryCommand.self, Trust.self, Keys.self,
             Send.self, RFI.self, Respond.self, Inbox.self, Read.self, Watch.self, Status.self,
-            Forward.self, Consent.self, Pings.self, PingCommand.self, Log.self, Alerts.self, Sync.self, Unlock.self, Lock.self, UI.self, AgentServe.self,
+            Forward.self, Consent.self, Pings.self, PingCommand.self, Log.self, Alerts.self, Sync.self, Unlock.self, Lock.self, UI.self,
+            AgentServe.self,
         ])
 }
 
@@ -252,7 +253,7 @@ struct Sync: AsyncParsableCommand {
                 global.environment.write(recorded.map { sentLine($0.inner, acceptedAt: $0.entry.acceptedAt) } ?? "sent \(id)")
             }
             if result.waiting > 0 {
-                throw PocError("\(result.waiting) message(s) still in the outbox: the relay is unreachable", status: .unavailable)
+                throw PocError("\(counted(result.waiting, "message")) still in the outbox: the relay is unreachable", status: .unavailable)
             }
             await client.refreshDeliveries()  // best effort: earlier messages' receipts reach the record
             if result.sent.isEmpty { global.environment.write("the outbox is empty") }

@@ -29,7 +29,7 @@ struct GlobalOptions: ParsableArguments {
         let client = try PocClient.open(home: pocHome, passphrase: passphrase)
         do {
             if syncOutbox, let result = try? await client.syncOutbox(), !result.sent.isEmpty {
-                environment.error("poc: sent \(result.sent.count) message(s) from the outbox")
+                environment.error("poc: sent \(counted(result.sent.count, "message")) from the outbox")
             }
             let value = try await body(client)
             await client.shutdown()
@@ -86,6 +86,9 @@ func durationOption(_ text: String) throws -> DurationArgument {
     }
     return duration
 }
+
+/// "1 message", "2 messages".
+func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
 /// Comma-separated POC ids.
 func parseIDs(_ text: String?) throws -> [POCID] {
