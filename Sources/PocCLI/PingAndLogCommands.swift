@@ -269,9 +269,7 @@ struct Log: AsyncParsableCommand {
                 let lines = try Log.entries(client, since: nil, with: nil)
                 let text = format == "json" ? try prettyJSON(lines) : Self.html(lines, me: client.me)
                 if let output {
-                    guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-                        throw PocError("cannot write \(output)")
-                    }
+                    try LocalFile.save(Data(text.utf8), to: output)
                     global.environment.write("exported \(counted(lines.count, "message")) to \(output)")
                 } else {
                     global.environment.write(text)

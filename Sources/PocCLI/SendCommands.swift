@@ -117,8 +117,7 @@ struct Send: AsyncParsableCommand {
         if let body {
             text = body
         } else if let bodyFile {
-            guard let data = FileManager.default.contents(atPath: bodyFile) else { throw PocError.usage("cannot read \(bodyFile)") }
-            text = String(decoding: data, as: UTF8.self)
+            text = String(decoding: try LocalFile.contents(of: bodyFile), as: UTF8.self)
         } else if edit {
             text = try BodyEditor.edit()
         } else {
@@ -133,7 +132,7 @@ struct Send: AsyncParsableCommand {
 }
 
 func readAttachment(_ path: String) throws -> Attachment {
-    guard let data = FileManager.default.contents(atPath: path) else { throw PocError.usage("cannot read the attachment \(path)") }
+    let data = try LocalFile.contents(of: path, what: "the attachment")
     let types = [
         "txt": "text/plain", "csv": "text/csv", "json": "application/json", "pdf": "application/pdf", "png": "image/png",
         "jpg": "image/jpeg", "zip": "application/zip", "xml": "application/xml", "stix": "application/stix+json",

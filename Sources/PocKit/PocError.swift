@@ -11,6 +11,8 @@ public struct PocError: Error, CustomStringConvertible, Sendable {
         case dataError = 65
         /// The relay is unreachable (EX_UNAVAILABLE).
         case unavailable = 69
+        /// A file could not be written, e.g. a full disk (EX_IOERR).
+        case ioError = 74
         /// Credentials refused (EX_NOPERM).
         case noPermission = 77
         /// Cancelled at a prompt (Ctrl-C), as a shell reports SIGINT.

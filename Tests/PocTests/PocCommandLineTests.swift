@@ -182,6 +182,27 @@ struct PocCommandLineTests {
             #expect(own.standardError.hasPrefix("poc: error: \(id) is a message this POC sent"), "\(own)")
             #expect(try await poc.run("fra", ["inbox"]).standardOutput.contains("no messages waiting"))
 
+            // Files named on the command line: the system's reason, and a full disk is not "exported".
+            // Through a link of our own: a writer that replaces the file (write and rename) replaces
+            // the link, and the test fails, instead of replacing the device itself.
+            let fullDisk = poc.homes.file("full-disk")
+            try FileManager.default.createSymbolicLink(atPath: fullDisk, withDestinationPath: "/dev/full")
+            let full = try await poc.run("fra", ["log", "export", "--output", fullDisk])
+            #expect(full.status == 74, "\(full)")
+            #expect(full.standardError == "poc: error: cannot write \(fullDisk): No space left on device\n", "\(full)")
+            #expect(!full.standardOutput.contains("exported"), "\(full)")
+            #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: fullDisk)) == "/dev/full", "written through, not replaced")
+            let nowhere = poc.homes.file("no-such-folder/record.json")
+            let missing = try await poc.run("fra", ["log", "export", "--output", nowhere])
+            #expect(missing.status == 74 && missing.standardError.contains("cannot write \(nowhere): No such file or directory"), "\(missing)")
+            let record = poc.homes.file("record.json")
+            #expect(try await poc.run("fra", ["log", "export", "--output", record]).standardOutput.hasPrefix("exported 1 message to "))
+            #expect((try FileManager.default.attributesOfItem(atPath: record)[.posixPermissions] as? Int) == 0o600)
+            let attachment = try await poc.run("fra", ["send", "--to", "DEU-TEC-1", "--subject", "x", "--body", "y", "--attach", nowhere])
+            #expect(attachment.status == 64, "\(attachment)")
+            #expect(
+                attachment.standardError.hasPrefix("poc: error: cannot read the attachment \(nowhere): No such file or directory\n"), "\(attachment)")
+
             let ca = try DevCertificates.shared.get().caFile
             let away = try await poc.run(
                 "gbr", ["init", "--server", "https://127.0.0.1:1", "--ca", ca, "--relay-fingerprint", poc.relay.service.relayID])
