@@ -51,3 +51,20 @@ struct PocUICatalogTests {
         #expect(UILanguage.ar.direction == "rtl" && UILanguage.en.direction == "ltr")
     }
 }
+
+@Suite("poc ui: the stylesheet lays out both directions")
+struct PocUIStylesheetTests {
+    @Test("ui.css uses logical properties only: nothing fixed to left or right, so Arabic mirrors")
+    func logicalPropertiesOnly() throws {
+        let resources = try UIResources.load()
+        let css = String(decoding: try #require(resources.staticFiles["ui.css"]).bytes, as: UTF8.self)
+        for physical in [
+            "margin-left", "margin-right", "padding-left", "padding-right", "border-left", "border-right", "text-align: left",
+            "text-align: right", "float:", " left:", " right:",
+        ] {
+            #expect(!css.contains(physical), "ui.css uses \(physical)")
+        }
+        #expect(css.contains(":focus-visible"))
+        #expect(css.contains(".skip-link"))
+    }
+}

@@ -44,7 +44,7 @@ struct PocUIInboxTests {
             #expect(page.contains("Cable &lt;cut&gt; &amp; outage"), "the subject, HTML-escaped")
             #expect(!page.contains("Cable <cut>"))
             #expect(page.contains(#"<span class="exercise-mark">EXERCISE</span>"#))
-            #expect(page.contains(#"<tr class="urgency-routine exercise">"#))
+            #expect(page.contains(#"<tr class="row-routine exercise">"#))
             #expect(page.contains("UTC"))
             let flash = try #require(page.range(of: "Cable &lt;cut&gt;"))
             let drill = try #require(page.range(of: "Drill: tabletop"))
