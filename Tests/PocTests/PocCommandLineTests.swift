@@ -210,6 +210,13 @@ struct PocCommandLineTests {
             #expect(away.standardError.hasPrefix("poc: error: cannot reach the relay at https://127.0.0.1:1: "), "\(away)")
             #expect(!away.standardError.contains("/v1/"), "no method and path in the user's words: \(away)")
 
+            let empty = try await poc.run("fra", ["send", "--to", "DEU-TEC-1", "--subject", "x"], input: " \n")
+            #expect(empty.status == 64 && empty.standardError.contains("--allow-empty"), "an empty body needs --allow-empty: \(empty)")
+            let allowed = try await poc.run("fra", ["send", "--to", "DEU-TEC-1", "--subject", "x", "--allow-empty", "--urgency", "priority"])
+            #expect(allowed.status == 0 && allowed.standardOutput.hasPrefix("sent PRIORITY message "), "\(allowed)")
+            let stranger = try await poc.run("fra", ["trust", "ZZZ-TEC-9", "--fingerprint", String(repeating: "A", count: 32)])
+            #expect(stranger.status == 64 && stranger.standardError.contains("not an active POC"), "\(stranger)")
+
             let shape = try await poc.run("fra", ["trust", "DEU-TEC-1", "--fingerprint", "2C36 BC5D"])
             #expect(shape.status == 64, "a fingerprint of the wrong shape is a usage mistake, not a mismatch (65): \(shape)")
             #expect(shape.standardError.hasPrefix("poc: error: '2C36 BC5D' is not a fingerprint\n"), "\(shape)")
