@@ -183,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "PocUITests",
             dependencies: [
-                "PocUI", "PocCLI", "PocKit", "RelayTestSupport", "RelayProtocol", "RelayService", "Sodium",
+                "PocUI", "PocCLI", "PocKit", "ProcessLaunch", "RelayTestSupport", "RelayProtocol", "RelayService", "Sodium",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
