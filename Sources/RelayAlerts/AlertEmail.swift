@@ -124,7 +124,16 @@ public struct AlertEmail: Sendable, Hashable {
             "Relay:        \(notice.relayID)",
             "Fingerprint:  \(relayFingerprint)",
             "",
-            "To read it, open `poc inbox` or `poc watch` on the point of contact's machine.",
+        ]
+        if notice.reason == .escalation {
+            lines += [
+                "The message waits for \(notice.forPOCID), who has not confirmed it: reach them by your",
+                "usual means. Your own messages: open `poc inbox` or `poc watch`.",
+            ]
+        } else {
+            lines.append("To read it, open `poc inbox` or `poc watch` on the point of contact's machine.")
+        }
+        lines += [
             "This e-mail carries no content: no subject, body or sender of any message.",
             "To verify alerts, set a webhook: its body is signed with the relay key",
             "(X-POC-Relay-Signature, docs/protocol.md section 10).",

@@ -44,6 +44,9 @@ struct AlertEmailTests {
             AlertEmail.subject(notice(reason: .escalation, forPOC: "DEU-DIP-1"))
                 == "[POC Relay] ESCALATION: FLASH message for DEU-DIP-1 unreceipted")
         #expect(AlertEmail.subject(notice(reason: .test, urgency: nil)) == "[POC Relay] Test alert")
+        let escalation = String(decoding: try email(notice(reason: .escalation, forPOC: "DEU-DIP-1")).data, as: UTF8.self)
+        #expect(escalation.contains("has not been receipted within its receipt window"))
+        #expect(escalation.contains("waits for DEU-DIP-1") && escalation.contains("`poc inbox` or `poc watch`"))
         #expect(AlertEmail.subject(notice(exercise: true)) == "[POC Relay] EXERCISE - FLASH message waiting for DEU-TEC-1")
         #expect(
             AlertEmail.subject(notice(reason: .escalation, urgency: .immediate, exercise: true))

@@ -105,6 +105,31 @@ struct WebhookAlertTests {
         }
     }
 
+    @Test("unreceipted past its window, a FLASH message escalates to the state's other POC's webhook, once, never to the sender")
+    func escalation() async throws {
+        try await withReceivers([.status(200), .status(200)]) { receivers in
+            let (other, own) = (receivers[0], receivers[1])
+            try await AlertScene.with(configure: { configuration in
+                alertConfiguration(&configuration)
+                configuration.service.alertAfter = [:]
+                configuration.service.receiptWindows[.flash] = 1
+            }) { scene in
+                let colleague = try await scene.relay.client().shutdownAfter { api in try await scene.relay.enrol("DEU", .diplomatic, api: api) }
+                try await scene.setChannels(webhook: other.url.absoluteString, for: colleague)
+                try await scene.setChannels(webhook: own.url.absoluteString, for: scene.sender)
+                try await scene.sendFlash()
+                let request = try #require(try await other.waitForRequests(count: 1).first)
+                let notice = try WireJSON.decode(AlertNotice.self, from: request.body)
+                #expect(notice.reason == .escalation && notice.pocID == colleague.id.rawValue && notice.forPOCID == scene.recipient.id.rawValue)
+                #expect(
+                    AlertSignature.isValid(header: request.header(AlertSignature.header) ?? "", body: request.body, relayKey: try scene.relayKey()))
+                try await Task.sleep(for: .seconds(2))
+                #expect(other.received.count == 1)
+                #expect(own.received.isEmpty)
+            }
+        }
+    }
+
     @Test("an alert failing past retryFor is given up: counted failed, no longer pending")
     func givenUp() async throws {
         try await withReceivers([.status(503)]) { receivers in
