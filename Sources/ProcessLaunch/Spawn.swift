@@ -47,7 +47,18 @@ public enum Spawn {
     private static let addChdir: AddChdir? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np")
         .map { unsafeBitCast($0, to: AddChdir.self) }
 
-    /// Starts `executable` with the given standard descriptors.
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), also not exported by the Glibc module.
+    private static let addCloseFrom: AddCloseFrom? = dlsym(
+        UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"
+    )
+    .map { unsafeBitCast($0, to: AddCloseFrom.self) }
+
+    /// Starts `executable` with the given standard descriptors, and no other:
+    /// every descriptor above 2 is closed in the child (where glibc can), so
+    /// a child never holds the parent's listening sockets, connections or
+    /// pipes (a relay's sendmail must not keep the relay's port open).
     /// - Parameter workingDirectory: The child's working directory; this process's when `nil`.
     /// - Returns: The child's pid.
     /// - Throws: ``Failure``.
@@ -61,6 +72,10 @@ public enum Spawn {
         posix_spawn_file_actions_adddup2(&actions, stdin, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        if let addCloseFrom {
+            let code = addCloseFrom(&actions, 3)
+            guard code == 0 else { throw Failure(code: code) }
+        }
         if let workingDirectory {
             guard let addChdir else { throw Failure(code: ENOSYS) }
             let code = addChdir(&actions, workingDirectory)
