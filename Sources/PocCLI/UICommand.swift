@@ -13,7 +13,8 @@ struct UI: AsyncParsableCommand {
         discussion: """
             Prints on the first line of standard output the address to open, with a one-time login token, and \
             opens it with xdg-open unless --no-open. The keys stay in this process: from `poc unlock`'s agent \
-            when it runs, else the first page asks for the passphrase. Ctrl-C stops it and erases the keys.
+            when it runs, or from --passphrase-file, else the first page asks for the passphrase. Ctrl-C stops \
+            it and erases the keys.
 
             Examples:
               poc ui
@@ -33,7 +34,10 @@ struct UI: AsyncParsableCommand {
         let lockSeconds = lockAfter?.seconds ?? 15 * 60
         let configuration = PocUIConfiguration(home: home, port: port, lockAfter: .seconds(lockSeconds))
         let opener = noOpen ? nil : Self.find("xdg-open", in: environment.variables["PATH"])
-        try await PocUIServer(configuration: configuration).run { url in
+        // A passphrase file (as every command reads it) unlocks at start; else the agent or the page.
+        let file = global.passphraseFile ?? environment.variables["POC_PASSPHRASE_FILE"]
+        let passphrase = try file.map { _ in try global.passphrase.read() }
+        try await PocUIServer(configuration: configuration).run(unlockingWith: passphrase) { url in
             environment.write(url.absoluteString)
             environment.error("poc: serving the web interface for \(home.path) on 127.0.0.1 only (Ctrl-C to stop)")
             guard let opener else { return }

@@ -37,7 +37,18 @@ public actor KeyVault {
     /// Opens the keys with `passphrase`.
     /// - Throws: a ``PocKit/PocError`` with status 77 for a wrong passphrase.
     public func unlock(passphrase: SecretBytes) async throws(PocError) {
-        let opened = try PocClient.open(home: home, passphrase: passphrase)
+        // Argon2id takes about a second: off the cooperative pool, so the server keeps answering.
+        let home = self.home
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<PocClient, PocError>, Never>) in
+            DispatchQueue.global().async {
+                do throws(PocError) {
+                    continuation.resume(returning: .success(try PocClient.open(home: home, passphrase: passphrase)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        let opened = try result.get()
         await lock()
         client = opened
         lastUse = clock.now

@@ -4,6 +4,7 @@ public import Logging
 import NIOCore
 public import PocKit
 import ServiceLifecycle
+public import Sodium
 public import UnixSignals
 
 /// The local web interface of `poc ui`: a Hummingbird server on 127.0.0.1
@@ -27,10 +28,13 @@ public struct PocUIServer: Sendable {
     /// - Parameter onReady: Called once listening, with the one-time login URL
     ///   (`http://127.0.0.1:PORT/login?token=...`).
     /// - Throws: a ``PocKit/PocError`` when the interface's files are missing or the port cannot be bound.
+    /// - Parameter passphrase: Unlocks the keys before serving (`--passphrase-file`); a wrong one throws (77).
     public func run(
-        gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint], onReady: @escaping @Sendable (URL) async -> Void
+        gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint], unlockingWith passphrase: SecretBytes? = nil,
+        onReady: @escaping @Sendable (URL) async -> Void
     ) async throws(PocError) {
         let vault = KeyVault(home: configuration.home, lockAfter: configuration.lockAfter)
+        if let passphrase { try await vault.unlock(passphrase: passphrase) }
         let state = try UIState(vault: vault, resources: UIResources.load())
         let router = Router(context: UIRequestContext.self)
         router.add(middleware: SecurityHeaders())

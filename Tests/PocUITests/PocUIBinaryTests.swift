@@ -65,6 +65,51 @@ struct PocUIBinaryTests {
         }
     }
 
+    @Test("poc ui --passphrase-file unlocks at start; a wrong passphrase ends it with 77 before any URL is printed")
+    func passphraseFile() async throws {
+        let poc = try BuiltProduct.named("poc")
+        try await LiveRelay.with { relay in
+            let root = try TemporaryDirectory(prefix: "poc-ui-bin")
+            defer { root.remove() }
+            _ = FileManager.default.createFile(atPath: root.file("passphrase"), contents: Data(UIFixture.passphrase.utf8))
+            _ = FileManager.default.createFile(atPath: root.file("wrong"), contents: Data("not the passphrase".utf8))
+            _ = try await UIFixture.enrol(root, relay, "deu", state: "DEU", role: .technical)
+            let environment = BuiltProduct.childEnvironment(["POC_INSECURE_FAST_KDF": "1", "HOME": root.path])
+            let wrong = try await poc.run(
+                ["ui", "--no-open", "--home", root.file("deu"), "--passphrase-file", root.file("wrong")], environment: environment)
+            #expect(wrong.status == 77, "\(wrong)")
+            #expect(wrong.standardOutput.isEmpty)
+            #expect(wrong.standardError.hasPrefix("poc: error: wrong passphrase"), "\(wrong)")
+
+            let ui = try ChildProcess(
+                executable: poc.url.path,
+                arguments: ["ui", "--no-open", "--home", root.file("deu"), "--passphrase-file", root.file("passphrase")],
+                environment: environment)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !String(decoding: ui.standardOutput, as: UTF8.self).contains("\n"), ui.isRunning, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let firstLine = String(decoding: ui.standardOutput, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+            if let url = URL(string: firstLine), url.scheme == "http" {
+                let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+                let fixture = UIFixture(root: root, relay: relay, url: url, http: http)
+                do {
+                    let cookie = try await fixture.login()
+                    let inbox = try await fixture.request(.GET, "/inbox", cookies: ["poc_session": cookie])
+                    #expect(inbox.status == 200, "unlocked at start")
+                    #expect(inbox.body.contains("No messages are waiting."))
+                } catch {
+                    Issue.record(error)
+                }
+                try? await http.shutdown()
+            } else {
+                Issue.record("first line: '\(firstLine)', stderr: \(String(decoding: ui.standardError, as: UTF8.self))")
+            }
+            ui.send(SIGTERM)
+            if await ui.waitForExit(timeout: .seconds(30)) == nil { await ui.kill9() }
+        }
+    }
+
     @Test("poc ui on a home that is not enrolled, or with a bad port, is one error line and a usage status")
     func errors() async throws {
         let poc = try BuiltProduct.named("poc")

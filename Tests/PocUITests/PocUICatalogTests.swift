@@ -54,7 +54,7 @@ struct PocUICatalogTests {
 
 @Suite("poc ui: the stylesheet lays out both directions")
 struct PocUIStylesheetTests {
-    @Test("ui.css uses logical properties only: nothing fixed to left or right, so Arabic mirrors")
+    @Test("ui.css: logical properties only (Arabic mirrors), a visible focus, a skip link, and text contrast of at least 4.5:1")
     func logicalPropertiesOnly() throws {
         let resources = try UIResources.load()
         let css = String(decoding: try #require(resources.staticFiles["ui.css"]).bytes, as: UTF8.self)
@@ -65,6 +65,30 @@ struct PocUIStylesheetTests {
             #expect(!css.contains(physical), "ui.css uses \(physical)")
         }
         #expect(css.contains(":focus-visible"))
+        // Every text colour on its background, from the :root variables: at least 4.5:1 (WCAG 2.1 AA).
+        var colours: [String: String] = ["white": "#ffffff", "black": "#000000"]
+        for match in css.matches(of: /--([a-z-]+):\s*(#[0-9a-f]{6});/) { colours[String(match.1)] = String(match.2) }
+        let pairs = [
+            ("text", "background"), ("muted", "background"), ("muted", "surface"), ("link", "background"), ("text", "surface"),
+            ("white", "accent"), ("accent", "white"), ("white", "flash"), ("white", "immediate"), ("white", "priority"),
+            ("white", "routine"), ("exercise-text", "exercise-bg"), ("error", "background"),
+        ]
+        for (foreground, background) in pairs {
+            let ratio = try Self.contrast(#require(colours[foreground]), #require(colours[background]))
+            #expect(ratio >= 4.5, "\(foreground) on \(background): \(ratio)")
+        }
         #expect(css.contains(".skip-link"))
+    }
+
+    /// The WCAG contrast ratio of two `#rrggbb` colours.
+    static func contrast(_ a: String, _ b: String) -> Double {
+        func luminance(_ hex: String) -> Double {
+            let value = Int(hex.dropFirst(), radix: 16) ?? 0
+            let channels = [value >> 16, (value >> 8) & 0xFF, value & 0xFF].map { Double($0) / 255 }
+            let linear = channels.map { $0 <= 0.03928 ? $0 / 12.92 : pow(($0 + 0.055) / 1.055, 2.4) }
+            return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+        }
+        let (high, low) = (max(luminance(a), luminance(b)), min(luminance(a), luminance(b)))
+        return (high + 0.05) / (low + 0.05)
     }
 }
