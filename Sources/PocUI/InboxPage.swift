@@ -10,10 +10,11 @@ struct InboxPage {
     let state: UIState
     let client: PocClient
 
-    func render(_ request: Request, _ context: UIRequestContext) async -> Response {
+    /// The page, with an optional notice (a ping answered) or error above the list.
+    func render(_ request: Request, _ context: UIRequestContext, error: String? = nil) async -> Response {
         let t = state.renderer.catalogs[context.language]
         let frame = PageRenderer.Frame(
-            title: t["inbox.title"], session: context.session, pocID: client.me.rawValue, path: request.uri.path, current: "inbox")
+            title: t["inbox.title"], session: context.session, pocID: client.me.rawValue, path: "/inbox", current: "inbox")
         let entries: [InboxEntry]
         do {
             entries = try await client.inbox()
@@ -23,8 +24,11 @@ struct InboxPage {
                 language: context.language, status: .serviceUnavailable)
         }
         let pings = (try? await client.pendingPings()) ?? []
-        return state.renderer.page(
-            "inbox", data: Self.data(entries: entries, pings: pings, catalog: t), frame: frame, language: context.language)
+        var data = Self.data(entries: entries, pings: pings, catalog: t)
+        if let session = context.session { data["csrf"] = session.csrf.text }
+        if request.uri.queryParameters["answered"] != nil { data["notice"] = t["pings.answered"] }
+        if let error { data["error"] = error }
+        return state.renderer.page("inbox", data: data, frame: frame, language: context.language)
     }
 
     /// The template's values.

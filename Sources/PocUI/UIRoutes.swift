@@ -23,6 +23,7 @@ struct UIRoutes {
             guard let client = await state.vault.unlockedClient() else { return Self.redirect("/unlock") }
             return await InboxPage(state: state, client: client).render(request, context)
         }
+        router.post("/ping/{id}/answer") { request, context in try await answerPing(request, context) }
         router.get("/message/{id}") { request, context in try await messagePage(request, context) }
         router.get("/static/{name}") { _, context in try staticFile(context) }
     }
@@ -93,6 +94,22 @@ struct UIRoutes {
                 Cookie(name: "lang", value: language.rawValue, maxAge: 365 * 86_400, path: "/", httpOnly: true, sameSite: .strict))
         }
         return response
+    }
+
+    /// One click answers a pending ping, through PocKit's rule (the relay's
+    /// signature checked first; a forged ping is never answered).
+    private func answerPing(_ request: Request, _ context: UIRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("id"), !id.isEmpty, id.count <= 100,
+            id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else { throw HTTPError(.notFound) }
+        guard let client = await state.vault.unlockedClient() else { return Self.redirect("/unlock") }
+        do {
+            _ = try await client.answerPingOnce(id)
+        } catch {
+            let t = state.renderer.catalogs[context.language]
+            return await InboxPage(state: state, client: client).render(request, context, error: "\(t["pings.failed"]) \(error.message)")
+        }
+        return Self.redirect("/inbox?answered=1")
     }
 
     /// A message: reading it here comes later; the page says how to read it in a terminal.

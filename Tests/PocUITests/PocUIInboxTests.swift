@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import PocUI
+import RelayService
 import RelayTestSupport
 import Testing
 
@@ -102,6 +103,39 @@ struct PocUIInboxTests {
             let inbox = try await ui.request(.GET, "/inbox", cookies: ["poc_session": cookie])
             #expect(inbox.status == 303)
             #expect(inbox.headers.first(name: "Location") == "/unlock")
+        }
+    }
+}
+
+@Suite("poc ui: pings")
+struct PocUIPingTests {
+    @Test("a pending ping sits at the top with a one-click answer that needs the CSRF token; once answered it is gone")
+    func answerPing() async throws {
+        try await UIFixture.with { ui in
+            _ = try await ui.relay.service.startCampaign(deadline: 3600)
+            let (cookie, csrf) = try await ui.loginAndUnlock()
+            let session = ["poc_session": cookie]
+            let inbox = try await ui.request(.GET, "/inbox", cookies: session)
+            #expect(inbox.body.contains("Pings waiting for an answer"))
+            let marker = #"action="/ping/"#
+            let start = try #require(inbox.body.range(of: marker)).upperBound
+            let id = String(inbox.body[start...].prefix { $0 != "/" })
+            #expect(id.hasPrefix("ping-"), "\(id)")
+            let heading = try #require(inbox.body.range(of: "Pings waiting for an answer"))
+            let list = try #require(inbox.body.range(of: "No messages are waiting."))
+            #expect(heading.lowerBound < list.lowerBound, "pings at the top")
+
+            let refused = try await ui.request(.POST, "/ping/\(id)/answer", cookies: session, form: [])
+            #expect(refused.status == 403)
+            let answered = try await ui.request(.POST, "/ping/\(id)/answer", cookies: session, form: [("csrf", csrf)])
+            #expect(answered.status == 303, "\(answered.body)")
+            #expect(answered.headers.first(name: "Location") == "/inbox?answered=1")
+            let after = try await ui.request(.GET, "/inbox?answered=1", cookies: session)
+            #expect(after.body.contains("Ping answered"))
+            #expect(!after.body.contains("Pings waiting for an answer"))
+            let unknown = try await ui.request(.POST, "/ping/ping-0000/answer", cookies: session, form: [("csrf", csrf)])
+            #expect(unknown.status == 200)
+            #expect(unknown.body.contains("The ping could not be answered: no pending ping ping-0000"))
         }
     }
 }
