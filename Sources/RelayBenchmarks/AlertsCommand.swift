@@ -31,11 +31,18 @@ struct AlertsCommand: AsyncParsableCommand {
     @Option(help: "FLASH messages per batch, submitted one at a time.")
     var messages = 300
 
+    @Option(
+        help: ArgumentHelp(
+            "FLASH's alert_after in seconds. A long one writes the checks but leaves nothing due while it runs: the cost of the outbox alone.",
+            valueName: "seconds"))
+    var alertAfter: Int64 = 0
+
     @OptionGroup var output: JSONOutput
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1.") }
         guard messages >= 10 else { throw ValidationError("--messages must be at least 10.") }
+        guard alertAfter >= 0 else { throw ValidationError("--alert-after must be 0 or more.") }
     }
 
     /// One kind of recipient's figures, in milliseconds: the median over runs of each run's p50 and p99.
@@ -49,6 +56,8 @@ struct AlertsCommand: AsyncParsableCommand {
     struct Report: Codable {
         let runs: Int
         let messagesPerBatch: Int
+        /// FLASH's alert_after, seconds.
+        let alertAfterSeconds: Int64
         /// Recipients whose webhook never answers.
         let blackholed: Kind
         /// Recipients whose webhook answers 200 at once.
@@ -67,7 +76,7 @@ struct AlertsCommand: AsyncParsableCommand {
         let alertsPending: Int
 
         enum CodingKeys: String, CodingKey {
-            case runs, messagesPerBatch = "messages_per_batch", blackholed, healthy, without
+            case runs, messagesPerBatch = "messages_per_batch", alertAfterSeconds = "alert_after_seconds", blackholed, healthy, without
             case p99Ratio = "p99_ratio", p99RatioToHealthy = "p99_ratio_to_healthy"
             case blackholeRequests = "blackhole_requests", healthyRequests = "healthy_requests", alertsPending = "alerts_pending"
         }
@@ -78,7 +87,7 @@ struct AlertsCommand: AsyncParsableCommand {
                     + kind.p99Ms.text(2)
             }
             return """
-                FLASH submit latency, ms, median (min-max) over \(runs) runs of \(messagesPerBatch) submits each, one at a time
+                FLASH submit latency, ms, median (min-max) over \(runs) runs of \(messagesPerBatch) submits each, one at a time, FLASH alert_after \(alertAfterSeconds) s
                                                           p50                 p99
                 \(row("recipients with a blackholed webhook", blackholed))
                 \(row("recipients with a webhook answering 200", healthy))
@@ -112,7 +121,7 @@ struct AlertsCommand: AsyncParsableCommand {
         let configure: (inout RelayServerConfiguration) -> Void = { configuration in
             raiseLimits(&configuration)
             configuration.service.alertsAllowLoopbackHTTP = true
-            configuration.service.alertAfter[.flash] = 0
+            configuration.service.alertAfter[.flash] = alertAfter
         }
         return try await LiveRelay.with(dataDirectory: directory.path, logger: logger, configure: configure) { relay in
             let info = relay.service.relayInfo()
@@ -158,7 +167,7 @@ struct AlertsCommand: AsyncParsableCommand {
         let pending = try await relay.service.alertCounts().reduce(0) { $0 + $1.pending }
         let figures = (0..<kinds.count).map { Kind(p50Ms: Summary(p50[$0]), p99Ms: Summary(p99[$0])) }
         return Report(
-            runs: runs, messagesPerBatch: messages, blackholed: figures[0], healthy: figures[1], without: figures[2],
+            runs: runs, messagesPerBatch: messages, alertAfterSeconds: alertAfter, blackholed: figures[0], healthy: figures[1], without: figures[2],
             p99Ratio: figures[0].p99Ms.median / figures[2].p99Ms.median,
             p99RatioToHealthy: figures[0].p99Ms.median / figures[1].p99Ms.median, blackholeRequests: blackhole.received.count,
             healthyRequests: healthy.received.count,

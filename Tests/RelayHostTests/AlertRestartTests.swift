@@ -1,4 +1,5 @@
 import Foundation
+import ProcessLaunch
 import RelayClient
 import RelayProtocol
 import RelayTestSupport
@@ -79,6 +80,11 @@ struct AlertRestartTests {
                 failure = error
                 try await Task.sleep(for: .milliseconds(100))
             }
+        }
+        if let ss = try? await ChildProcess.run(executable: "/usr/bin/ss", arguments: ["-tanpe"], environment: [:]) {
+            let lines = String(decoding: ss.standardOutput, as: UTF8.self).split(separator: "\n")
+            let holders = lines.filter { line in ports.contains { line.contains(":\($0) ") } }.joined(separator: "\n")
+            Issue.record("port \(ports) busy:\n\(holders)")
         }
         throw failure ?? CancellationError()
     }
