@@ -115,7 +115,7 @@ struct AlertWebhookTests {
     @Test("a message fetched before its alert_after does not alert; one left unfetched does")
     func fetchedDoesNotAlert() async throws {
         try await withTemporaryDirectory { directory in
-            let config = AlertHost.config(["alert_after_seconds": ["immediate": 3] as [String: any Sendable]])
+            let config = AlertHost.config(["alert_after_seconds": ["immediate": 6] as [String: any Sendable]])
             let host = try await AlertHost.prepare(directory, config: config)
             let fetcherHook = try await WebhookReceiver.start(), idleHook = try await WebhookReceiver.start()
             defer {
@@ -136,12 +136,14 @@ struct AlertWebhookTests {
                 _ = try await sender.session.submit(envelope)
                 let inbox = try await fetcher.session.inbox(wait: 0, limit: 10).messages
                 #expect(inbox.map(\.id) == [envelope.id])
+                let fetched = ContinuousClock.now - start
+                try #require(fetched < .seconds(5), "the fetch took \(seconds(fetched)), too close to alert_after to tell")
 
-                // The recipient that did not fetch is alerted after 3 s: alerting works here.
+                // The recipient that did not fetch is alerted after 6 s: alerting works here.
                 let alerts = try await idleHook.waitForRequests(count: 1, timeout: .seconds(30))
                 #expect(try WireJSON.decode(AlertNotice.self, from: alerts[0].body).reason == .waiting)
                 let elapsed = ContinuousClock.now - start
-                if elapsed < .seconds(6) { try await Task.sleep(for: .seconds(6) - elapsed) }
+                if elapsed < .seconds(9) { try await Task.sleep(for: .seconds(9) - elapsed) }
                 #expect(
                     fetcherHook.received.isEmpty,
                     "a fetched message alerted: \(fetcherHook.received.map { String(decoding: $0.body, as: UTF8.self) })")
