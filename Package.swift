@@ -118,7 +118,7 @@ let package = Package(
         ),
         // Launching child processes one at a time (Foundation's Process.run is not thread-safe).
         .target(name: "ProcessLaunch", swiftSettings: swiftSettings),
-        // Live relays on 127.0.0.1, dev certificates and enrolled POCs, for tests.
+        // Live relays on 127.0.0.1, dev certificates, enrolled POCs and a WebDriver client for Chromium, for tests.
         .target(
             name: "RelayTestSupport",
             dependencies: [
@@ -128,6 +128,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -229,6 +230,18 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The web interface in headless Chromium over WebDriver (chromium and chromium-driver), and the client's self-test.
+        .testTarget(
+            name: "BrowserTests",
+            dependencies: [
+                "RelayTestSupport", "RelayServer", "RelayService", "RelayClient", "RelayProtocol", "Sodium", "ProcessLaunch",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
