@@ -38,34 +38,39 @@ public final class ChromeDriverProcess: Sendable {
         self.child = child
     }
 
-    /// Finds Chromium and chromedriver on `PATH`, else in `/usr/bin`
+    /// Finds Chromium and chromedriver: the paths in `POC_CHROMIUM` and
+    /// `POC_CHROMEDRIVER` when set, else on `PATH`, else in `/usr/bin`
     /// (Debian's `chromium` and `chromium-driver`).
     /// - Throws: ``Missing`` saying which is missing and how to install it.
     public static func findTools() throws(Missing) -> Tools {
+        let environment = ProcessInfo.processInfo.environment
         let hint = "install Debian's chromium and chromium-driver (scripts/install-deps does)"
-        guard let chromium = executable(named: ["chromium", "chromium-browser"]) else {
-            throw Missing(description: "no chromium on PATH or in /usr/bin; \(hint)")
+        guard let chromium = executable(named: ["chromium", "chromium-browser"], given: environment["POC_CHROMIUM"]) else {
+            throw Missing(description: "no chromium in POC_CHROMIUM, on PATH or in /usr/bin; \(hint)")
         }
-        guard let chromedriver = executable(named: ["chromedriver"]) else {
-            throw Missing(description: "no chromedriver on PATH or in /usr/bin; \(hint)")
+        guard let chromedriver = executable(named: ["chromedriver"], given: environment["POC_CHROMEDRIVER"]) else {
+            throw Missing(description: "no chromedriver in POC_CHROMEDRIVER, on PATH or in /usr/bin; \(hint)")
         }
         return Tools(chromium: chromium, chromedriver: chromedriver)
     }
 
-    private static func executable(named names: [String]) -> String? {
+    /// `given` if set (and executable), else the first of `names` on `PATH` or in `/usr/bin`.
+    private static func executable(named names: [String], given: String?) -> String? {
+        if let given, !given.isEmpty { return isExecutableFile(given) ? given : nil }
         let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
         for folder in path + ["/usr/bin"] where folder.hasPrefix("/") {
             for name in names {
                 let candidate = (folder as NSString).appendingPathComponent(name)
-                var isFolder: ObjCBool = false
-                if FileManager.default.fileExists(atPath: candidate, isDirectory: &isFolder), !isFolder.boolValue,
-                    FileManager.default.isExecutableFile(atPath: candidate)
-                {
-                    return candidate
-                }
+                if isExecutableFile(candidate) { return candidate }
             }
         }
         return nil
+    }
+
+    private static func isExecutableFile(_ path: String) -> Bool {
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && !isFolder.boolValue
+            && FileManager.default.isExecutableFile(atPath: path)
     }
 
     /// Starts chromedriver on a port it picks itself (`--port=0`, read back
