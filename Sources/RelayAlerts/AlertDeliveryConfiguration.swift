@@ -19,6 +19,12 @@ public struct AlertDeliveryConfiguration: Sendable, Hashable {
     public var maxRetryDelay: Duration = .seconds(600)
     /// Most alerts being sent at once.
     public var maxConcurrentSends = 8
+    /// Most alerts being sent at once to one destination (a webhook host, a
+    /// mail domain), so that one dead receiver cannot take every slot.
+    public var maxConcurrentSendsPerDestination = 2
+    /// How long the sender waits after a wake-up before it looks at the
+    /// store, gathering a burst of accepted messages into one pass.
+    public var coalescingDelay: Duration = .milliseconds(200)
     /// How often the sender looks at the store when nothing woke it (a
     /// check made due by time alone, another process's changes).
     public var pollInterval: Duration = .seconds(1)

@@ -18,8 +18,9 @@ public final class AlertSender: Service, Sendable {
     let logger: Logger
     /// Wakes the loop: an accepted message, a finished send, shutdown.
     let wake = WakeSignal()
-    /// Alerts being sent now (never handed out twice).
-    let inFlight = Mutex<Set<String>>([])
+    /// Alerts being sent now (never handed out twice), each with the
+    /// destination it goes to (``destination(of:)``).
+    let inFlight = Mutex<[String: String]>([:])
     /// The webhook client while ``run()`` runs.
     let clients: ClientHolder
     let metrics = AlertMetrics()
@@ -87,11 +88,15 @@ public final class AlertSender: Service, Sendable {
                 let free = configuration.maxConcurrentSends - busy.count
                 if free > 0 {
                     do {
-                        for alert in try await store.dueAlerts(now: now, limit: free, excluding: busy) {
-                            inFlight.withLock { _ = $0.insert(alert.alertID) }
+                        // More candidates than free slots, so that a destination at its
+                        // own bound (a dead webhook) does not hold back the others.
+                        let due = try await store.dueAlerts(now: now, limit: free + 32, excluding: Set(busy.keys))
+                        for alert in Self.pick(due, busy: busy, slots: free, perDestination: configuration.maxConcurrentSendsPerDestination) {
+                            let destination = Self.destination(of: alert)
+                            inFlight.withLock { $0[alert.alertID] = destination }
                             sends.addTask {
                                 await self.attempt(alert)
-                                self.inFlight.withLock { _ = $0.remove(alert.alertID) }
+                                self.inFlight.withLock { _ = $0.removeValue(forKey: alert.alertID) }
                                 self.wake.signal()
                             }
                         }
@@ -108,7 +113,33 @@ public final class AlertSender: Service, Sendable {
             var sleep = configuration.pollInterval
             if let next, case let left = next.timeIntervalSince(service.now), left > 0 { sleep = min(sleep, .seconds(left)) }
             await wake.wait(timeout: sleep)
+            // Gather what a burst of accepted messages made due into one pass:
+            // the sender's store writes then stay a few per second whatever the
+            // submission rate, and submissions keep the writer to themselves.
+            if !stopping.isSet { try? await Task.sleep(for: configuration.coalescingDelay) }
         }
+    }
+
+    /// Up to `slots` of `due` (oldest first), at most `perDestination` in
+    /// flight per destination counting those in `busy`.
+    static func pick(_ due: [PendingAlert], busy: [String: String], slots: Int, perDestination: Int) -> [PendingAlert] {
+        var counts: [String: Int] = [:]
+        for destination in busy.values { counts[destination, default: 0] += 1 }
+        var picked: [PendingAlert] = []
+        for alert in due where picked.count < slots {
+            let destination = destination(of: alert)
+            guard counts[destination, default: 0] < max(1, perDestination) else { continue }
+            counts[destination, default: 0] += 1
+            picked.append(alert)
+        }
+        return picked
+    }
+
+    /// Where an alert goes, for the per-destination bound: a webhook's host
+    /// and port, or the domain of an address.
+    static func destination(of alert: PendingAlert) -> String {
+        let port = alert.channel == .webhook ? URLComponents(string: alert.target)?.port.map { ":\($0)" } ?? "" : ""
+        return "\(alert.channel.rawValue):\(host(of: alert).lowercased())\(port)"
     }
 
     /// Sets `relay_alerts_pending` from the store.

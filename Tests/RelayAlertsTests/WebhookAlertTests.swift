@@ -105,6 +105,25 @@ struct WebhookAlertTests {
         }
     }
 
+    @Test("ten alerts to a dead webhook take at most two send slots: another POC's alert goes out before they time out")
+    func deadWebhookDoesNotStarveOthers() async throws {
+        try await withReceivers([.blackhole, .status(200)]) { receivers in
+            let (dead, good) = (receivers[0], receivers[1])
+            try await AlertScene.with(configure: { alertConfiguration(&$0, attemptTimeout: .seconds(8)) }) { scene in
+                let other = try await scene.relay.client().shutdownAfter { api in try await scene.relay.enrol("ITA", .technical, api: api) }
+                try await scene.setChannels(webhook: dead.url.absoluteString)
+                try await scene.setChannels(webhook: good.url.absoluteString, for: other)
+                for _ in 0..<10 { try await scene.sendFlash() }
+                _ = try await dead.waitForRequests(count: 2)
+                try await scene.sendFlash(to: [other])
+                _ = try await good.waitForRequests(count: 1)
+                let hanging = try await scene.store.alertChannelFacts(pocID: scene.recipient.id.rawValue).first { $0.channel == .webhook }
+                #expect(hanging?.lastFailure == nil, "the good webhook was served only after the dead one's attempts timed out")
+                #expect(dead.received.count == 2, "more than two attempts at once went to one destination")
+            }
+        }
+    }
+
     @Test("unreceipted past its window, a FLASH message escalates to the state's other POC's webhook, once, never to the sender")
     func escalation() async throws {
         try await withReceivers([.status(200), .status(200)]) { receivers in
