@@ -95,6 +95,22 @@ struct PocUIInboxTests {
         }
     }
 
+    @Test("the unlock form sent twice at once: both succeed, one client is kept and the other closed")
+    func unlockTwiceAtOnce() async throws {
+        try await UIFixture.with { ui in
+            let cookie = try await ui.login()
+            let session = ["poc_session": cookie]
+            let csrf = try UIFixture.csrf(in: try await ui.request(.GET, "/unlock", cookies: session).body)
+            let form = [("csrf", csrf), ("passphrase", UIFixture.passphrase)]
+            async let first = ui.request(.POST, "/unlock", cookies: session, form: form)
+            async let second = ui.request(.POST, "/unlock", cookies: session, form: form)
+            let (a, b) = try await (first, second)
+            #expect(a.status == 303 && b.status == 303, "\(a.status) \(b.status): \(b.body.split(separator: "\n").filter { $0.contains("error") })")
+            let inbox = try await ui.request(.GET, "/inbox", cookies: session)
+            #expect(inbox.status == 200)
+        }
+    }
+
     @Test("the keys lock after the idle time, without a request")
     func idleLock() async throws {
         try await UIFixture.with(lockAfter: .seconds(1), idleCheckInterval: .milliseconds(200)) { ui in
