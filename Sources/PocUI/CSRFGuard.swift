@@ -17,7 +17,7 @@ struct CSRFGuard: RouterMiddleware {
         if let site = request.headers[.secFetchSite], site != "same-origin", site != "none" { return refused(context) }
         var buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let form = buffer.withUnsafeReadableBytes { FormFields(body: $0) }
-        buffer.withUnsafeMutableReadableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+        _ = buffer.withUnsafeMutableReadableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
         guard let token = request.headers[.csrfToken] ?? form["csrf"], session.csrf.matches(token) else { return refused(context) }
         var context = context
         context.form = form
