@@ -23,7 +23,8 @@ extension PocClient {
     /// A recorded message, or a clear error.
     public func recorded(_ id: MessageID) throws(PocError) -> (entry: RecordedMessage, inner: InnerMessage) {
         guard let entry = try record.get(.message, id: id.rawValue, as: RecordedMessage.self) else {
-            throw PocError("message \(id) is not in this POC's record", hint: "read it first with `poc read \(id)`")
+            throw PocError(
+                "message \(id) is not in this POC's record", hint: "read it first with `poc read \(id)`", status: .usage)
         }
         return (entry, try entry.inner)
     }

@@ -40,11 +40,11 @@ extension PocClient {
     /// Answers ping `id` as ``answerPing(_:)`` does, or, when it is no longer
     /// pending and this home's record holds its answer, returns that answer
     /// (answering twice is not a mistake to report).
-    /// - Throws: 65 for a forged ping; 1 for a ping neither pending nor answered here.
+    /// - Throws: 65 for a forged ping; 64 for a ping neither pending nor answered here (an unknown id).
     public func answerPingOnce(_ id: String) async throws(PocError) -> PingAnswerOutcome {
         guard let pending = try await pendingPings().first(where: { $0.ping.pingID == id }) else {
             if let recorded = try record.get(.ping, id: id, as: RecordedPing.self) { return .alreadyAnswered(recorded) }
-            throw PocError("no pending ping \(id)", hint: "see `poc pings` for the pings waiting for an answer")
+            throw PocError("no pending ping \(id)", hint: "see `poc pings` for the pings waiting for an answer", status: .usage)
         }
         guard pending.genuine else {
             throw PocError("ping \(id) is FORGED: it is not signed by the pinned relay key; not answering it", status: .dataError)

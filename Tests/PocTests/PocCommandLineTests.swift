@@ -147,7 +147,7 @@ struct PocCommandLineTests {
             #expect(again.standardOutput.hasPrefix("already answered \(pingID) at "), "\(again)")
             #expect(again.standardOutput.hasSuffix("(on time)\n"), "\(again)")
             let unknown = try await poc.run("fra", ["ping", "answer", "no-such-ping"])
-            #expect(unknown.status == 1, "\(unknown)")
+            #expect(unknown.status == 64, "an unknown id is a usage mistake: \(unknown)")
 
             let empty = try await poc.run("fra", ["directory", "update"])
             #expect(empty.status == 64, "\(empty)")
@@ -164,6 +164,11 @@ struct PocCommandLineTests {
             #expect(unknown.status == 1, "\(unknown)")
             #expect(unknown.standardError.hasPrefix("poc: error: the relay has no message with that id sent by this POC\n"), "\(unknown)")
             #expect(!unknown.standardError.contains("waiting"), "status is about a sent message, not the inbox: \(unknown)")
+            // An id that names nothing here is a usage mistake, like `poc trust UNKNOWN`.
+            let noPing = try await poc.run("fra", ["ping", "answer", "ping-0000"])
+            #expect(noPing.status == 64 && noPing.standardError.hasPrefix("poc: error: no pending ping ping-0000\n"), "\(noPing)")
+            let notRecorded = try await poc.run("fra", ["log", "show", "00000000000000000000000000000000"])
+            #expect(notRecorded.status == 64 && notRecorded.standardError.contains("is not in this POC's record"), "\(notRecorded)")
 
             let id = try await poc.send("indicators")
             #expect(try await poc.run("deu", ["read", id]).status == 0)
