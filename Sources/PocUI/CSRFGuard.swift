@@ -5,7 +5,8 @@ import NIOCore
 /// Every state-changing request (POST, PUT, PATCH, DELETE) must carry the
 /// session's CSRF token, as the form field `csrf` or the header
 /// `X-CSRF-Token`, and must not come from another origin (`Origin`,
-/// `Sec-Fetch-Site`); else 403. The checked form is handed to the route.
+/// `Sec-Fetch-Site`; an opaque `Origin: null` only with `Sec-Fetch-Site:
+/// same-origin`); else 403. The checked form is handed to the route.
 struct CSRFGuard: RouterMiddleware {
     typealias Context = UIRequestContext
     let state: UIState
@@ -13,8 +14,14 @@ struct CSRFGuard: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard [.post, .put, .patch, .delete].contains(request.method) else { return try await next(request, context) }
         guard let session = context.session else { return loginNeeded(state: state, language: context.language, path: request.uri.path) }
-        if let origin = request.headers[.origin], !state.isOwnOrigin(origin) { return refused(context) }
-        if let site = request.headers[.secFetchSite], site != "same-origin", site != "none" { return refused(context) }
+        let site = request.headers[.secFetchSite]
+        if let site, site != "same-origin", site != "none" { return refused(context) }
+        // A browser sends `Origin: null` with a same-origin form under
+        // `Referrer-Policy: no-referrer` (Fetch standard); it is accepted only
+        // when the browser also says the request is same-origin.
+        if let origin = request.headers[.origin], !state.isOwnOrigin(origin), !(origin == "null" && site == "same-origin") {
+            return refused(context)
+        }
         var buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let form = buffer.withUnsafeReadableBytes { FormFields(body: $0) }
         _ = buffer.withUnsafeMutableReadableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }

@@ -79,13 +79,9 @@ extension Browser {
                 let homes = try await UIHomes.make(relay: relay)
                 defer { homes.homes.remove() }
                 let (ui, login) = try await homes.startUI()
-                // Known: Chromium sends `Origin: null` with a same-origin form POST from a page served
-                // with `Referrer-Policy: no-referrer` (Fetch standard), and PocUI's CSRFGuard refuses that
-                // origin, so every form (unlock, language, lock) is refused in a real browser. Remove this
-                // wrapper once the guard accepts `Origin: null` with `Sec-Fetch-Site: same-origin`.
-                await withKnownIssue("PocUI refuses the browser's same-origin forms (Origin: null)") {
-                    try await Self.formFlow(login: login, shots: shots)
-                }
+                // Chromium sends `Origin: null` with these same-origin form posts (the page is served
+                // with `Referrer-Policy: no-referrer`): the guard must take them, and only them.
+                try await Self.formFlow(login: login, shots: shots)
                 await UIHomes.stop(ui)
             }
         }

@@ -80,12 +80,28 @@ struct PocUIGuardTests {
                 .POST, "/language", cookies: session, headers: [("Sec-Fetch-Site", "cross-site")], form: [("csrf", token), ("lang", "fr")])
             #expect(crossSite.status == 403)
             #expect(crossSite.setCookie("lang") == nil)
+            // An opaque origin (what a sandboxed frame or a data: page sends) is refused unless the
+            // browser says the request is same-origin, as Chromium's own forms here do.
+            let opaque = try await ui.request(
+                .POST, "/language", cookies: session, headers: [("Origin", "null")], form: [("csrf", token), ("lang", "fr")])
+            #expect(opaque.status == 403)
+            let opaqueCrossSite = try await ui.request(
+                .POST, "/language", cookies: session, headers: [("Origin", "null"), ("Sec-Fetch-Site", "cross-site")],
+                form: [("csrf", token), ("lang", "fr")])
+            #expect(opaqueCrossSite.status == 403)
+            let opaqueNoToken = try await ui.request(
+                .POST, "/language", cookies: session, headers: [("Origin", "null"), ("Sec-Fetch-Site", "same-origin")], form: [("lang", "fr")])
+            #expect(opaqueNoToken.status == 403)
             // Still locked after all of that.
             let inbox = try await ui.request(.GET, "/inbox", cookies: session)
             #expect(inbox.headers.first(name: "Location") == "/unlock")
             let byHeader = try await ui.request(.POST, "/language", cookies: session, headers: [("X-CSRF-Token", token)], form: [("lang", "fr")])
             #expect(byHeader.status == 303)
             #expect(byHeader.setCookie("lang")?.value == "fr")
+            let sameOriginForm = try await ui.request(
+                .POST, "/language", cookies: session, headers: [("Origin", "null"), ("Sec-Fetch-Site", "same-origin")],
+                form: [("csrf", token), ("lang", "ar")])
+            #expect(sameOriginForm.status == 303)
             let ok = try await ui.request(
                 .POST, "/unlock", cookies: session, headers: [("Origin", "http://127.0.0.1:\(ui.port)")],
                 form: [("csrf", token), ("passphrase", UIFixture.passphrase)])
