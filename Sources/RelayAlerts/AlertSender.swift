@@ -19,8 +19,8 @@ public final class AlertSender: Service, Sendable {
     /// Wakes the loop: an accepted message, a finished send, shutdown.
     let wake = WakeSignal()
     /// Alerts being sent now (never handed out twice), each with the
-    /// destination it goes to (``destination(of:)``).
-    let inFlight = Mutex<[String: String]>([:])
+    /// destination it goes to (``destination(of:)``) and its target.
+    let inFlight = Mutex<[String: InFlightSend]>([:])
     /// The webhook client while ``run()`` runs.
     let clients: ClientHolder
     let metrics = AlertMetrics()
@@ -90,10 +90,12 @@ public final class AlertSender: Service, Sendable {
                     do {
                         // More candidates than free slots, so that a destination at its
                         // own bound (a dead webhook) does not hold back the others.
-                        let due = try await store.dueAlerts(now: now, limit: free + 32, excluding: Set(busy.keys))
-                        for alert in Self.pick(due, busy: busy, slots: free, perDestination: configuration.maxConcurrentSendsPerDestination) {
-                            let destination = Self.destination(of: alert)
-                            inFlight.withLock { $0[alert.alertID] = destination }
+                        let bound = configuration.maxConcurrentSendsPerDestination
+                        let due = try await store.dueAlerts(
+                            now: now, limit: free + 32, excluding: Set(busy.keys), skippingTargets: Self.targetsAtBound(busy, bound: bound))
+                        for alert in Self.pick(due, busy: busy, slots: free, perDestination: bound) {
+                            let send = InFlightSend(destination: Self.destination(of: alert), target: alert.target)
+                            inFlight.withLock { $0[alert.alertID] = send }
                             sends.addTask {
                                 await self.attempt(alert)
                                 self.inFlight.withLock { _ = $0.removeValue(forKey: alert.alertID) }
@@ -122,9 +124,9 @@ public final class AlertSender: Service, Sendable {
 
     /// Up to `slots` of `due` (oldest first), at most `perDestination` in
     /// flight per destination counting those in `busy`.
-    static func pick(_ due: [PendingAlert], busy: [String: String], slots: Int, perDestination: Int) -> [PendingAlert] {
+    static func pick(_ due: [PendingAlert], busy: [String: InFlightSend], slots: Int, perDestination: Int) -> [PendingAlert] {
         var counts: [String: Int] = [:]
-        for destination in busy.values { counts[destination, default: 0] += 1 }
+        for send in busy.values { counts[send.destination, default: 0] += 1 }
         var picked: [PendingAlert] = []
         for alert in due where picked.count < slots {
             let destination = destination(of: alert)
@@ -133,6 +135,13 @@ public final class AlertSender: Service, Sendable {
             picked.append(alert)
         }
         return picked
+    }
+
+    /// The targets of destinations already at their bound: the store need not return their alerts.
+    static func targetsAtBound(_ busy: [String: InFlightSend], bound: Int) -> Set<String> {
+        var counts: [String: Int] = [:]
+        for send in busy.values { counts[send.destination, default: 0] += 1 }
+        return Set(busy.values.filter { counts[$0.destination, default: 0] >= max(1, bound) }.map(\.target))
     }
 
     /// Where an alert goes, for the per-destination bound: a webhook's host

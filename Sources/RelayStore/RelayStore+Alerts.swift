@@ -164,18 +164,33 @@ extension RelayStore {
     ///   - now: The current time.
     ///   - limit: At most this many.
     ///   - excluding: Alerts being sent right now (not returned again).
+    ///   - skippingTargets: Addresses and URLs not to return alerts for now
+    ///     (those at the sender's bound of concurrent sends).
     /// - Throws: ``StoreError`` on a database failure.
-    public func dueAlerts(now: Date, limit: Int, excluding: Set<String> = []) async throws -> [PendingAlert] {
+    public func dueAlerts(
+        now: Date, limit: Int, excluding: Set<String> = [], skippingTargets: Set<String> = []
+    ) async throws -> [PendingAlert] {
         let t = now.unixSeconds
+        // Alerts to a target at its bound of concurrent sends are left in the
+        // store, so that a backlog for one dead receiver never hides the rest.
+        let skipped = skippingTargets.sorted()
+        let skip =
+            skipped.isEmpty
+            ? ""
+            : "AND coalesce(CASE a.channel WHEN 'email' THEN s.email ELSE s.webhook END, '') NOT IN ("
+                + Array(repeating: "?", count: skipped.count).joined(separator: ", ") + ")"
         return try await write { db in
+            var arguments = StatementArguments([t])
+            arguments += StatementArguments(skipped)
+            arguments += StatementArguments([max(1, limit) + excluding.count])
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
                         SELECT a.*, s.email, s.webhook FROM alerts a LEFT JOIN alert_settings s ON s.poc_id = a.poc_id
-                        WHERE a.next_attempt_at IS NOT NULL AND a.next_attempt_at <= ?
+                        WHERE a.next_attempt_at IS NOT NULL AND a.next_attempt_at <= ? \(skip)
                         ORDER BY a.next_attempt_at, a.rowid LIMIT ?
                         """),
-                arguments: [t, max(1, limit) + excluding.count])
+                arguments: arguments)
             var out: [PendingAlert] = []
             for row in rows {
                 let id: String = row["alert_id"]
