@@ -2,6 +2,7 @@ import ArgumentParser
 import CommandLineSupport
 import Foundation
 import RelayProtocol
+import RelayServer
 import RelayService
 
 /// `poc-relay audit pings|delivery`: the custodian's figures (R8, R17).
@@ -72,15 +73,21 @@ struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Messages and receipts per urgency (exercise apart), and overdue messages.",
             discussion: """
+                Lateness is judged against the receipt windows of serve's config file when given with --config \
+                (receipt_window_seconds), else the defaults of docs/protocol.md section 7, as the relay itself does.
+
                 Examples:
                   poc-relay audit delivery --data-dir /var/lib/poc-relay
+                  poc-relay audit delivery --config /etc/poc-relay/config.json
                   poc-relay audit delivery --format json
                 """)
         @OptionGroup var data: DataDirectoryOptions
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @Option(help: "serve's JSON config file, for its receipt windows.") var config: String?
 
         func run() async throws {
-            let service = try await data.openService()
+            let file = try config.map(RelayConfigFile.load) ?? RelayConfigFile()
+            let service = try await data.openService(configuration: file.serverConfiguration().service)
             let audit = try await cli { () async throws(RelayFailure) in try await service.deliveryAudit(for: nil) }
             switch format {
             case .json: print(try prettyJSON(audit))

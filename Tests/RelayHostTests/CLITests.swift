@@ -265,6 +265,17 @@ struct CLITests {
             let deliveryCSV = try await runCLI(["audit", "delivery", "--data-dir", data, "--format", "csv"], in: directory.path)
             #expect(deliveryCSV.stdoutLines.first == "urgency,exercise,accepted,deliveries,receipted,median_receipt_s,p95_receipt_s,late,escalated")
             #expect(deliveryCSV.stdoutLines.count == 3, "\(deliveryCSV)")
+
+            // With serve's config file, lateness follows its receipt windows, as the relay's does.
+            let config = directory.file("config.json")
+            try Data(#"{"receipt_window_seconds": {"routine": 0}}"#.utf8).write(to: URL(fileURLWithPath: config))
+            try await Task.sleep(for: .seconds(2))
+            let windowed = try await runCLI(
+                ["audit", "delivery", "--data-dir", data, "--config", config, "--format", "json"], in: directory.path)
+            try #require(windowed.status == 0, "\(windowed)")
+            let judged = try WireJSON.decode(DeliveryAudit.self, from: Data(windowed.stdout.utf8))
+            #expect(judged.byUrgency.first { $0.urgency == .routine }?.late == 1, "\(windowed)")
+            #expect(judged.undelivered.count == 1, "\(windowed)")
         }
     }
 
