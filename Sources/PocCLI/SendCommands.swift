@@ -248,28 +248,10 @@ struct Respond: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            let (_, request) = try client.recorded(requestID.id)
-            guard request.from != client.me else {
-                throw PocError.usage(
-                    "\(requestID.id) is a message this POC sent: answer one it received", hint: "see `poc log` for the messages received")
-            }
-            let etaTime = eta.map { Timestamp.now().adding(seconds: $0.seconds) }
-            let body: String
-            if let answer {
-                body = answer
-            } else {
-                body =
-                    "Receipt of your request \(requestID.id) is acknowledged. This acknowledgement does not constitute agreement with, "
-                    + "or endorsement of, its content, and does not prejudge our position."
-                    + (etaTime.map { " Estimated response time: \($0)." } ?? "")
-            }
-            var message = InnerMessage(
-                from: client.me, to: [request.from], urgency: urgency ?? request.urgency, exercise: request.exercise, type: .rfiResponse,
-                subject: "Re: \(request.subject)", body: body, inReplyTo: requestID.id)
-            try message.setTemplateFields(
-                RFIResponseFields(
-                    mode: answer == nil ? .acknowledge : .answer, eta: etaTime, preferredChannel: preferredChannel, leadAgency: leadAgency))
-            try reportSent(try await client.send(message), message: message)
+            let reply: RFIReply = answer.map { .answer($0) } ?? .acknowledge(etaSeconds: eta?.seconds)
+            let (message, outcome) = try await client.respond(
+                to: requestID.id, with: reply, preferredChannel: preferredChannel, leadAgency: leadAgency, urgency: urgency)
+            try reportSent(outcome, message: message)
             await client.refreshDeliveries()  // best effort: earlier messages' receipts reach the record
         }
     }

@@ -17,7 +17,7 @@ struct PageRenderer: Sendable {
                 throw PocError("the web interface's template \(name) does not parse: \(error)")
             }
         }
-        for required in ["layout", "notice", "unlock", "inbox"] where library.getTemplate(named: required) == nil {
+        for required in ["layout", "notice", "unlock", "inbox", "message"] where library.getTemplate(named: required) == nil {
             throw PocError("the web interface's template \(required) is missing")
         }
         self.library = library

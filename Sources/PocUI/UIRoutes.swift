@@ -24,7 +24,7 @@ struct UIRoutes {
             return await InboxPage(state: state, client: client).render(request, context)
         }
         router.post("/ping/{id}/answer") { request, context in try await answerPing(request, context) }
-        router.get("/message/{id}") { request, context in try await messagePage(request, context) }
+        MessageRoutes(state: state).add(to: router)
         router.get("/static/{name}") { _, context in try staticFile(context) }
     }
 
@@ -110,17 +110,6 @@ struct UIRoutes {
             return await InboxPage(state: state, client: client).render(request, context, error: "\(t["pings.failed"]) \(error.message)")
         }
         return Self.redirect("/inbox?answered=1")
-    }
-
-    /// A message: reading it here comes later; the page says how to read it in a terminal.
-    private func messagePage(_ request: Request, _ context: UIRequestContext) async throws -> Response {
-        guard let id = context.parameters.get("id").flatMap({ try? MessageID($0) }) else { throw HTTPError(.notFound) }
-        guard let client = await state.vault.unlockedClient() else { return Self.redirect("/unlock") }
-        let t = state.renderer.catalogs[context.language]
-        return state.renderer.notice(
-            heading: t["message.title"], body: t["message.notyet"], command: "poc read \(id.rawValue)", backLink: true,
-            frame: frame(t["message.title"], request, context, pocID: client.me.rawValue, current: "inbox"), language: context.language,
-            status: .ok)
     }
 
     private func staticFile(_ context: UIRequestContext) throws -> Response {

@@ -133,7 +133,7 @@ struct PocUIGuardTests {
             let statuses = Dictionary(answers.map { ($0.0, $0.1.status) }, uniquingKeysWith: { a, _ in a })
             #expect(statuses["/inbox"] == 200)
             #expect(statuses["/nowhere"] == 404)
-            #expect(statuses["/message/00000000000000000000000000000000"] == 200)
+            #expect(statuses["/message/00000000000000000000000000000000"] == 404, "a message neither waiting nor recorded")
             let css = try #require(answers.first { $0.0 == "/static/ui.css" }?.1)
             #expect(css.headers.first(name: "Content-Type") == "text/css; charset=utf-8")
             #expect(css.body.contains("margin-inline-start"))

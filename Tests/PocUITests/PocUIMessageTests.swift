@@ -1,0 +1,99 @@
+import Foundation
+import NIOHTTP1
+import PocUI
+import RelayProtocol
+import RelayTestSupport
+import Testing
+
+@Suite("poc ui: the message page, against a live relay")
+struct PocUIMessageTests {
+    /// The id in `poc send`'s or `poc rfi`'s line `sent URGENCY TYPE ID to ...`.
+    static func sentID(_ line: String) -> String {
+        line.split(separator: " ").dropFirst(3).first.map(String.init) ?? ""
+    }
+
+    /// `poc status ID` in `fra`'s home: the row of `deu`.
+    static func receiptRow(_ root: TemporaryDirectory, _ id: String, _ deu: String) async -> String {
+        let out = await UIFixture.poc(root, "fra", ["status", id])
+        return out.split(separator: "\n").first { $0.hasPrefix(deu) }.map(String.init) ?? ""
+    }
+
+    @Test("a FLASH RFI: the page waits for Open (a GET sends no receipt), Open needs the CSRF token and sends it; then acknowledged with an ETA")
+    func openAndAcknowledge() async throws {
+        var id = ""
+        var deu = ""
+        try await UIFixture.with(prepare: { root, _, deuID in
+            deu = deuID
+            let line = await UIFixture.poc(
+                root, "fra",
+                [
+                    "rfi", "--to", deuID, "--urgency", "flash", "--tlp", "amber", "--subject", "Scanning <from> 192.0.2.0/24",
+                    "--incident-nature", "scanning", "--information-requested", "Is 192.0.2.0/24 known to you?", "--lead-agency", "CERT-FR",
+                ])
+            id = Self.sentID(line)
+        }) { ui in
+            #expect((try? MessageID(id)) != nil, "\(id)")
+            let (cookie, csrf) = try await ui.loginAndUnlock()
+            let session = ["poc_session": cookie]
+
+            let waiting = try await ui.request(.GET, "/message/\(id)", cookies: session)
+            #expect(waiting.status == 200)
+            #expect(waiting.body.contains(#"<span class="urgency urgency-flash">FLASH</span>"#))
+            #expect(waiting.body.contains("TLP:AMBER"))
+            #expect(waiting.body.contains("Scanning &lt;from&gt; 192.0.2.0/24"))
+            #expect(waiting.body.contains("key pinned on first use"))
+            #expect(waiting.body.contains(#"action="/message/\#(id)/open""#))
+            #expect(!waiting.body.contains("Is 192.0.2.0/24 known to you?"), "no body before Open")
+            _ = try await ui.request(.GET, "/message/\(id)", cookies: session)
+            #expect(!(await Self.receiptRow(ui.root, id, deu)).contains("verified"), "a GET sends no receipt")
+
+            let noToken = try await ui.request(.POST, "/message/\(id)/open", cookies: session, form: [])
+            #expect(noToken.status == 403)
+            let badToken = try await ui.request(.POST, "/message/\(id)/open", cookies: session, form: [("csrf", String(repeating: "0", count: 64))])
+            #expect(badToken.status == 403)
+            #expect(!(await Self.receiptRow(ui.root, id, deu)).contains("verified"), "a refused POST sends no receipt")
+
+            let opened = try await ui.request(.POST, "/message/\(id)/open", cookies: session, form: [("csrf", csrf)])
+            #expect(opened.status == 303, "\(opened.body)")
+            #expect(opened.headers.first(name: "Location") == "/message/\(id)?done=opened")
+            let page = try await ui.request(.GET, "/message/\(id)?done=opened", cookies: session)
+            #expect(page.status == 200)
+            #expect(page.body.contains("the signed receipt was sent to the sender"))
+            #expect(page.body.contains("Is 192.0.2.0/24 known to you?"))
+            #expect(page.body.contains("<dt>Information requested</dt><dd>Is 192.0.2.0/24 known to you?</dd>"))
+            #expect(page.body.contains("<dt>Lead agency</dt><dd>CERT-FR</dd>"))
+            #expect(page.body.contains("key pinned on first use"))
+            #expect(page.body.contains(#"action="/message/\#(id)/respond""#))
+            #expect(await Self.receiptRow(ui.root, id, deu).contains("verified"), "the sender sees the verified receipt")
+
+            let path = "/message/\(id)/respond"
+            let refused = try await ui.request(.POST, path, cookies: session, form: [("mode", "acknowledge"), ("eta", "24h")])
+            #expect(refused.status == 403)
+            let badETA = try await ui.request(.POST, path, cookies: session, form: [("csrf", csrf), ("mode", "acknowledge"), ("eta", "1y")])
+            #expect(badETA.status == 422)
+            #expect(badETA.body.contains("choose an estimated response time from the list"))
+            let empty = try await ui.request(.POST, path, cookies: session, form: [("csrf", csrf), ("mode", "answer"), ("answer", "  ")])
+            #expect(empty.status == 422)
+            let inboxBefore = await UIFixture.poc(ui.root, "fra", ["inbox", "--format", "json"])
+            #expect(!inboxBefore.contains("rfi-response"), "nothing sent by refused forms")
+
+            let acknowledged = try await ui.request(
+                .POST, path, cookies: session, form: [("csrf", csrf), ("mode", "acknowledge"), ("eta", "24h"), ("lead_agency", "BSI")])
+            #expect(acknowledged.status == 303, "\(acknowledged.body)")
+            #expect(acknowledged.headers.first(name: "Location") == "/message/\(id)?done=responded")
+            let done = try await ui.request(.GET, "/message/\(id)?done=responded", cookies: session)
+            #expect(done.body.contains("Response sent."))
+
+            let inbox = await UIFixture.poc(ui.root, "fra", ["inbox", "--format", "json"])
+            let lines = try JSONSerialization.jsonObject(with: Data(inbox.utf8)) as? [[String: Any]] ?? []
+            let response = try #require(lines.first { $0["type"] as? String == "rfi-response" }, "\(inbox)")
+            #expect(response["urgency"] as? String == "flash", "the request's urgency")
+            let responseID = try #require(response["id"] as? String)
+            let read = await UIFixture.poc(ui.root, "fra", ["read", responseID])
+            #expect(read.contains("Receipt of your request \(id) is acknowledged"))
+            #expect(read.contains("Estimated response time:"))
+            #expect(read.contains("lead_agency") || read.contains("BSI"))
+            #expect(read.contains("not agreement with, or endorsement of"))
+        }
+    }
+}
