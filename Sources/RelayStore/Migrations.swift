@@ -88,6 +88,9 @@ enum Migrations {
         CREATE INDEX alerts_poc ON alerts (poc_id, channel);
 
         ALTER TABLE deliveries ADD COLUMN escalated_at INTEGER;
+        -- The messages waiting for a POC (an alert's `waiting`), counted from the
+        -- index alone: a receipt and an expiry both clear the wrapped key.
+        CREATE INDEX deliveries_waiting ON deliveries (recipient) WHERE wrapped_key IS NOT NULL;
         """
 
     /// The whole initial schema. Tables are STRICT (SQLite 3.37+), so a value of

@@ -48,9 +48,14 @@ extension RelayStore {
     /// Writes the alert checks of one accepted delivery, inside the submit
     /// transaction: a *waiting* check when the recipient has a channel set,
     /// and an *escalation* check, each only for an urgency the recipient's
-    /// settings (or the defaults) choose and the delays give.
+    /// settings (or the defaults) choose and the delays give. A waiting alert
+    /// due at acceptance (FLASH by default) is written as alerts at once, one
+    /// per channel: the message is unfetched then by definition, and the
+    /// sender then only reads until it sends, leaving the store's writer to
+    /// submissions.
     static func writeAlertChecks(
-        _ db: Database, messageID: String, recipient: String, urgency: Urgency, acceptedAt t: Int64, delays: AlertDelays
+        _ db: Database, messageID: String, recipient: String, urgency: Urgency, exercise: Bool, acceptedAt t: Int64,
+        delays: AlertDelays
     ) throws {
         let waiting = delays.waiting[urgency], escalation = delays.escalation[urgency]
         guard waiting != nil || escalation != nil else { return }
@@ -58,15 +63,45 @@ extension RelayStore {
             db.cachedStatement(sql: "SELECT email, webhook, urgencies FROM alert_settings WHERE poc_id = ?"), arguments: [recipient])
         let chosen = try row.map { try urgencies($0["urgencies"]) } ?? AlertSettings.defaults.urgencies
         guard chosen.contains(urgency) else { return }
-        let hasChannel = row.map { ($0["email"] as String?) != nil || ($0["webhook"] as String?) != nil } ?? false
+        let channels: [(AlertChannel, String?)] = [(.email, row?["email"]), (.webhook, row?["webhook"])]
+        let hasChannel = channels.contains { $0.1 != nil }
         let insert = try db.cachedStatement(
             sql: "INSERT OR IGNORE INTO alert_checks (message_id, recipient, reason, due_at) VALUES (?, ?, ?, ?)")
         if let waiting, hasChannel {
-            try insert.execute(arguments: [messageID, recipient, AlertReason.waiting.rawValue, t + max(0, waiting)])
+            if waiting <= 0 {
+                let count = try waitingCount(db, recipient: recipient)
+                for case (let channel, _?) in channels {
+                    try insertAlert(
+                        db, messageID: messageID, pocID: recipient, forPOCID: recipient, reason: .waiting, channel: channel,
+                        urgency: urgency.rawValue, exercise: exercise, waiting: count, acceptedAt: t, now: t)
+                }
+            } else {
+                try insert.execute(arguments: [messageID, recipient, AlertReason.waiting.rawValue, t + waiting])
+            }
         }
         if let escalation {
             try insert.execute(arguments: [messageID, recipient, AlertReason.escalation.rawValue, t + max(0, escalation)])
         }
+    }
+
+    /// One alert row, due now; nothing when the same alert exists (the unique key).
+    /// - Returns: 1 when written, 0 when it existed.
+    @discardableResult
+    static func insertAlert(
+        _ db: Database, messageID: String, pocID: String, forPOCID: String, reason: AlertReason, channel: AlertChannel,
+        urgency: String, exercise: Bool, waiting: Int, acceptedAt: Int64, now t: Int64
+    ) throws -> Int {
+        try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO alerts (alert_id, message_id, poc_id, for_poc_id, reason, channel, urgency,
+                    exercise, waiting, accepted_at, created_at, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            SecureRandom.bytes(count: 16).lowercaseHex, messageID, pocID, forPOCID, reason.rawValue, channel.rawValue, urgency, exercise,
+            waiting, acceptedAt, t, t,
+        ])
+        return db.changesCount
     }
 
     /// Checks every alert check that is due, in one transaction: a *waiting*
@@ -84,6 +119,13 @@ extension RelayStore {
     /// - Throws: ``StoreError`` on a database failure (then nothing changed).
     public func runDueAlertChecks(now: Date, limit: Int = 500) async throws -> (checked: Int, alerts: Int) {
         let t = now.unixSeconds
+        // A read first: with nothing due, the writer is not asked for at all.
+        let anyDue = try await read { db in
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM alert_checks WHERE checked_at IS NULL AND due_at <= ?)"),
+                arguments: [t]) ?? false
+        }
+        guard anyDue else { return (0, 0) }
         return try await write { db in
             let due = try Row.fetchAll(
                 db.cachedStatement(
@@ -127,17 +169,9 @@ extension RelayStore {
                 for target in targets {
                     guard let settings = try Self.alertSettings(db, pocID: target) else { continue }
                     for channel in AlertSettings(email: settings.email, webhook: settings.webhook, urgencies: settings.urgencies).channels {
-                        try db.cachedStatement(
-                            sql: """
-                                INSERT OR IGNORE INTO alerts (alert_id, message_id, poc_id, for_poc_id, reason, channel, urgency,
-                                    exercise, waiting, accepted_at, created_at, next_attempt_at)
-                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                                """
-                        ).execute(arguments: [
-                            SecureRandom.bytes(count: 16).lowercaseHex, messageID, target, recipient, reason.rawValue, channel.rawValue,
-                            row["urgency"] as String, row["exercise"] as Bool, waiting, row["accepted_at"] as Int64, t, t,
-                        ])
-                        made += db.changesCount
+                        made += try Self.insertAlert(
+                            db, messageID: messageID, pocID: target, forPOCID: recipient, reason: reason, channel: channel,
+                            urgency: row["urgency"], exercise: row["exercise"], waiting: waiting, acceptedAt: row["accepted_at"], now: t)
                     }
                 }
             }
@@ -145,14 +179,12 @@ extension RelayStore {
         }
     }
 
-    /// Messages waiting for a recipient: unreceipted, body still on the relay.
+    /// Messages waiting for a recipient: unreceipted, body still on the
+    /// relay. A receipt and an expiry both clear the delivery's wrapped key,
+    /// so the partial index `deliveries_waiting` answers it alone.
     static func waitingCount(_ db: Database, recipient: String) throws -> Int {
         try Int.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT count(*) FROM deliveries d JOIN envelopes e ON e.id = d.message_id
-                    WHERE d.recipient = ? AND d.receipt_at IS NULL AND e.body IS NOT NULL
-                    """),
+            db.cachedStatement(sql: "SELECT count(*) FROM deliveries WHERE recipient = ? AND wrapped_key IS NOT NULL"),
             arguments: [recipient]) ?? 0
     }
 
@@ -179,7 +211,7 @@ extension RelayStore {
             ? ""
             : "AND coalesce(CASE a.channel WHEN 'email' THEN s.email ELSE s.webhook END, '') NOT IN ("
                 + Array(repeating: "?", count: skipped.count).joined(separator: ", ") + ")"
-        return try await write { db in
+        let (out, removed) = try await read { db in
             var arguments = StatementArguments([t])
             arguments += StatementArguments(skipped)
             arguments += StatementArguments([max(1, limit) + excluding.count])
@@ -192,19 +224,27 @@ extension RelayStore {
                         """),
                 arguments: arguments)
             var out: [PendingAlert] = []
+            var removed: [String] = []
             for row in rows {
                 let id: String = row["alert_id"]
                 guard !excluding.contains(id) else { continue }
                 let channel = try row.value("channel", as: AlertChannel.self)
                 guard let target: String = channel == .email ? row["email"] : row["webhook"] else {
-                    try Self.finish(db, alertID: id, sent: false, error: "channel removed", at: t)
+                    removed.append(id)
                     continue
                 }
                 out.append(try Self.pendingAlert(row, target: target))
                 if out.count == limit { break }
             }
-            return out
+            return (out, removed)
         }
+        // Only an alert whose channel was unset needs a write: it is given up.
+        if !removed.isEmpty {
+            try await write { db in
+                for id in removed { try Self.finish(db, alertID: id, sent: false, error: "channel removed", at: t) }
+            }
+        }
+        return out
     }
 
     static func pendingAlert(_ row: Row, target: String) throws -> PendingAlert {

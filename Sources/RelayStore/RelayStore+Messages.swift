@@ -72,7 +72,8 @@ extension RelayStore {
                             """
                     ).execute(arguments: [envelope.id, recipient, rank, t, key])
                     try writeAlertChecks(
-                        db, messageID: envelope.id, recipient: recipient, urgency: envelope.urgency, acceptedAt: t, delays: alertDelays)
+                        db, messageID: envelope.id, recipient: recipient, urgency: envelope.urgency, exercise: envelope.exercise,
+                        acceptedAt: t, delays: alertDelays)
                 }
                 return .commit
             }
