@@ -94,6 +94,15 @@ struct PocUIMessageTests {
             #expect(read.contains("Estimated response time:"))
             #expect(read.contains("lead_agency") || read.contains("BSI"))
             #expect(read.contains("not agreement with, or endorsement of"))
+
+            let answered = try await ui.request(
+                .POST, path, cookies: session, form: [("csrf", csrf), ("mode", "answer"), ("answer", "It is a research scanner.\nNo action needed.")])
+            #expect(answered.status == 303, "\(answered.body)")
+            let after = await UIFixture.poc(ui.root, "fra", ["inbox", "--format", "json"])
+            let all = try JSONSerialization.jsonObject(with: Data(after.utf8)) as? [[String: Any]] ?? []
+            let answer = try #require(all.first { $0["type"] as? String == "rfi-response" && $0["id"] as? String != responseID }, "\(after)")
+            let text = await UIFixture.poc(ui.root, "fra", ["read", try #require(answer["id"] as? String)])
+            #expect(text.contains("It is a research scanner.\nNo action needed."), "\(text)")
         }
     }
 }
