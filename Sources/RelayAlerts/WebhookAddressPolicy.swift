@@ -1,5 +1,5 @@
 import Foundation
-public import RelayProtocol
+import RelayProtocol
 
 #if canImport(Glibc)
 import Glibc

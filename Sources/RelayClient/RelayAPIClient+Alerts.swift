@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import RelayProtocol
 
 /// The alert endpoints of section 10, each for the caller's own channels.

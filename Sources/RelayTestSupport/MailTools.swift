@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import ProcessLaunch
 
 /// The programs of the real mail path the alert e-mail tests use: msmtp
