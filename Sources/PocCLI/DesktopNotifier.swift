@@ -21,24 +21,10 @@ struct DesktopNotifier: Sendable {
     /// The notifier when `notify-send` is on `PATH`; otherwise nil after one
     /// warning on standard error (watching goes on without notifications).
     static func start(_ environment: PocEnvironment) -> DesktopNotifier? {
-        if let path = find(program, in: environment.variables["PATH"]) {
+        if let path = ExecutableSearch.find(program, in: environment.variables["PATH"]) {
             return DesktopNotifier(executable: path, environment: environment.variables)
         }
         environment.error("poc: warning: --notify: \(program) is not on PATH; watching without desktop notifications")
-        return nil
-    }
-
-    /// The first executable file `name` in the folders of `path`.
-    static func find(_ name: String, in path: String?) -> String? {
-        for folder in (path ?? "").split(separator: ":") where folder.hasPrefix("/") {
-            let candidate = (String(folder) as NSString).appendingPathComponent(name)
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isFolder), !isFolder.boolValue,
-                FileManager.default.isExecutableFile(atPath: candidate)
-            {
-                return candidate
-            }
-        }
         return nil
     }
 

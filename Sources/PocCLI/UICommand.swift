@@ -33,7 +33,7 @@ struct UI: AsyncParsableCommand {
         _ = try Profile.load(from: home).enrolled()
         let lockSeconds = lockAfter?.seconds ?? 15 * 60
         let configuration = PocUIConfiguration(home: home, port: port, lockAfter: .seconds(lockSeconds))
-        let opener = noOpen ? nil : Self.find("xdg-open", in: environment.variables["PATH"])
+        let opener = noOpen ? nil : ExecutableSearch.find("xdg-open", in: environment.variables["PATH"])
         // A passphrase file (as every command reads it) unlocks at start; else the agent or the page.
         let file = global.passphraseFile ?? environment.variables["POC_PASSPHRASE_FILE"]
         let passphrase = try file.map { _ in try global.passphrase.read() }
@@ -49,19 +49,5 @@ struct UI: AsyncParsableCommand {
             }
         }
         environment.error("poc: the web interface stopped; the keys were erased from memory")
-    }
-
-    /// The first executable file `name` in the folders of `path`.
-    static func find(_ name: String, in path: String?) -> String? {
-        for folder in (path ?? "").split(separator: ":") where folder.hasPrefix("/") {
-            let candidate = (String(folder) as NSString).appendingPathComponent(name)
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isFolder), !isFolder.boolValue,
-                FileManager.default.isExecutableFile(atPath: candidate)
-            {
-                return candidate
-            }
-        }
-        return nil
     }
 }

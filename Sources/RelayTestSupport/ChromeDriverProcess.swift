@@ -56,21 +56,8 @@ public final class ChromeDriverProcess: Sendable {
 
     /// `given` if set (and executable), else the first of `names` on `PATH` or in `/usr/bin`.
     private static func executable(named names: [String], given: String?) -> String? {
-        if let given, !given.isEmpty { return isExecutableFile(given) ? given : nil }
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
-        for folder in path + ["/usr/bin"] where folder.hasPrefix("/") {
-            for name in names {
-                let candidate = (folder as NSString).appendingPathComponent(name)
-                if isExecutableFile(candidate) { return candidate }
-            }
-        }
-        return nil
-    }
-
-    private static func isExecutableFile(_ path: String) -> Bool {
-        var isFolder: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && !isFolder.boolValue
-            && FileManager.default.isExecutableFile(atPath: path)
+        if let given, !given.isEmpty { return ExecutableSearch.isExecutableFile(given) ? given : nil }
+        return ExecutableSearch.find(anyOf: names, in: ProcessInfo.processInfo.environment["PATH"], then: ["/usr/bin"])
     }
 
     /// Starts chromedriver on a port it picks itself (`--port=0`, read back

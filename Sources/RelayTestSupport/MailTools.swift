@@ -43,11 +43,7 @@ public struct MailTools: Sendable {
         else {
             throw Missing(description: "\(python) cannot import aiosmtpd; \(hint)")
         }
-        let path = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
-        guard
-            let msmtp = (path + ["/usr/bin"]).map({ ($0 as NSString).appendingPathComponent("msmtp") })
-                .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
-        else {
+        guard let msmtp = ExecutableSearch.find("msmtp", in: environment["PATH"] ?? "/usr/bin:/bin", then: ["/usr/bin"]) else {
             throw Missing(description: "no msmtp on PATH; \(hint)")
         }
         return MailTools(python: python, msmtp: msmtp)
