@@ -43,11 +43,10 @@ struct DesktopNotifier: Sendable {
     func notify(_ message: InnerMessage) {
         guard Self.notifies(message.urgency) else { return }
         do {
-            let child = try ChildProcess(
+            // The watch loop never waits for it.
+            try ChildProcess.startInBackground(
                 executable: executable, arguments: Self.arguments(urgency: message.urgency, exercise: message.exercise, from: message.from),
-                environment: environment, input: .null, standardOutput: .discard, standardError: .discard)
-            // Reap it in the background; the watch loop never waits for it.
-            Task.detached { _ = await child.waitForExit() }
+                environment: environment)
         } catch {
             PocEnvironment.current.error("poc: warning: --notify: cannot run \(executable): \(error.localizedDescription)")
         }

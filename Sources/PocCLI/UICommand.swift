@@ -41,12 +41,7 @@ struct UI: AsyncParsableCommand {
             environment.write(url.absoluteString)
             environment.error("poc: serving the web interface for \(home.path) on 127.0.0.1 only (Ctrl-C to stop)")
             guard let opener else { return }
-            if let child = try? ChildProcess(
-                executable: opener, arguments: [url.absoluteString], environment: environment.variables, input: .null,
-                standardOutput: .discard, standardError: .discard)
-            {
-                Task.detached { _ = await child.waitForExit() }
-            }
+            try? ChildProcess.startInBackground(executable: opener, arguments: [url.absoluteString], environment: environment.variables)
         }
         environment.error("poc: the web interface stopped; the keys were erased from memory")
     }
