@@ -84,13 +84,16 @@ extension RelayStore {
         }
     }
 
-    /// One alert row, due now; nothing when the same alert exists (the unique key).
-    /// - Returns: 1 when written, 0 when it existed.
+    /// One alert row, made now; nothing when the same alert exists (the unique
+    /// key). A queued alert is due at once for the sender loop; a test alert
+    /// is not queued (its caller sends it).
+    /// - Returns: The new alert's id, or nil when it existed.
     @discardableResult
     static func insertAlert(
-        _ db: Database, messageID: String, pocID: String, forPOCID: String, reason: AlertReason, channel: AlertChannel,
-        urgency: String, exercise: Bool, waiting: Int, acceptedAt: Int64, now t: Int64
-    ) throws -> Int {
+        _ db: Database, messageID: String?, pocID: String, forPOCID: String, reason: AlertReason, channel: AlertChannel,
+        urgency: String?, exercise: Bool, waiting: Int, acceptedAt: Int64?, now t: Int64, queued: Bool = true
+    ) throws -> String? {
+        let id = SecureRandom.bytes(count: 16).lowercaseHex
         try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO alerts (alert_id, message_id, poc_id, for_poc_id, reason, channel, urgency,
@@ -98,10 +101,9 @@ extension RelayStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            SecureRandom.bytes(count: 16).lowercaseHex, messageID, pocID, forPOCID, reason.rawValue, channel.rawValue, urgency, exercise,
-            waiting, acceptedAt, t, t,
+            id, messageID, pocID, forPOCID, reason.rawValue, channel.rawValue, urgency, exercise, waiting, acceptedAt, t, queued ? t : nil,
         ])
-        return db.changesCount
+        return db.changesCount == 1 ? id : nil
     }
 
     /// Checks every alert check that is due, in one transaction: a *waiting*
@@ -169,9 +171,10 @@ extension RelayStore {
                 for target in targets {
                     guard let settings = try Self.alertSettings(db, pocID: target) else { continue }
                     for channel in AlertSettings(email: settings.email, webhook: settings.webhook, urgencies: settings.urgencies).channels {
-                        made += try Self.insertAlert(
+                        let alertID = try Self.insertAlert(
                             db, messageID: messageID, pocID: target, forPOCID: recipient, reason: reason, channel: channel,
                             urgency: row["urgency"], exercise: row["exercise"], waiting: waiting, acceptedAt: row["accepted_at"], now: t)
+                        if alertID != nil { made += 1 }
                     }
                 }
             }
@@ -323,14 +326,11 @@ extension RelayStore {
             var out: [PendingAlert] = []
             for (channel, target) in [(AlertChannel.email, settings.email), (.webhook, settings.webhook)] {
                 guard let target else { continue }
-                let id = SecureRandom.bytes(count: 16).lowercaseHex
-                try db.execute(
-                    sql: """
-                        INSERT INTO alerts (alert_id, message_id, poc_id, for_poc_id, reason, channel, urgency, exercise,
-                            waiting, accepted_at, created_at, next_attempt_at)
-                        VALUES (?, NULL, ?, ?, 'test', ?, NULL, 0, ?, NULL, ?, NULL)
-                        """,
-                    arguments: [id, pocID, pocID, channel.rawValue, waiting, t])
+                guard
+                    let id = try Self.insertAlert(
+                        db, messageID: nil, pocID: pocID, forPOCID: pocID, reason: .test, channel: channel, urgency: nil, exercise: false,
+                        waiting: waiting, acceptedAt: nil, now: t, queued: false)
+                else { continue }
                 out.append(
                     PendingAlert(
                         alertID: id, messageID: nil, pocID: pocID, forPOCID: pocID, reason: .test, channel: channel, target: target,
