@@ -158,7 +158,8 @@ struct WebhookAlertTests {
             let receiver = receivers[0]
             try await AlertScene.with(configure: { configuration in
                 alertConfiguration(&configuration)
-                configuration.alerts.retryFor = .seconds(2)
+                // Long enough that a first attempt slowed by a loaded machine still leaves time for a retry.
+                configuration.alerts.retryFor = .seconds(8)
             }) { scene in
                 try await scene.setChannels(webhook: receiver.url.absoluteString)
                 try await scene.sendFlash()
