@@ -1,7 +1,8 @@
 import Foundation
 
-/// The interface's strings in one language (`Resources/catalogs/LANG.json`,
-/// flat keys such as `nav.inbox`), falling back to English for a key it lacks.
+/// The interface's strings in one language (the JSON files of
+/// `Resources/catalogs/LANG/`, one per area of the interface, flat keys such as
+/// `nav.inbox`), falling back to English for a key it lacks.
 public struct Catalog: Sendable {
     /// The catalog's language.
     public let language: UILanguage

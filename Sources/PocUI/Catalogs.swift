@@ -10,7 +10,7 @@ public struct Catalogs: Sendable {
     /// - Throws: a ``PocKit/PocError`` without English, or with a key that is also
     ///   the prefix of another (`a.b` beside `a.b.c` cannot nest for templates).
     init(tables: [UILanguage: [String: String]]) throws(PocError) {
-        guard let english = tables[.en] else { throw PocError("the English catalog catalogs/en.json is missing") }
+        guard let english = tables[.en] else { throw PocError("the English catalog catalogs/en is missing") }
         let keys = Set(english.keys)
         for key in keys where keys.contains(where: { $0.hasPrefix(key + ".") }) {
             throw PocError("the catalog key \(key) is also the prefix of another key")

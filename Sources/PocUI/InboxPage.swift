@@ -13,8 +13,7 @@ struct InboxPage {
     /// The page, with an optional notice (a ping answered) or error above the list.
     func render(_ request: Request, _ context: UIRequestContext, error: String? = nil) async -> Response {
         let t = state.renderer.catalogs[context.language]
-        let frame = PageRenderer.Frame(
-            title: t["inbox.title"], session: context.session, pocID: client.me.rawValue, path: "/inbox", current: "inbox")
+        let frame = PageRenderer.Frame.signedIn(t["inbox.title"], context: context, client: client, path: "/inbox", current: "inbox")
         let entries: [InboxEntry]
         do {
             entries = try await client.inbox()
@@ -48,7 +47,7 @@ struct InboxPage {
                 "urgencyLabel": t["urgency.\(inner.urgency.rawValue)"], "exercise": inner.exercise,
                 "subject": inner.subject.isEmpty ? t["inbox.no_subject"] : inner.subject,
                 "typeLabel": t["type.\(inner.type.rawValue.replacingOccurrences(of: "-", with: "_"))"],
-                "acceptedAt": acceptedAt.description, "acceptedText": utcText(acceptedAt),
+                "acceptedAt": acceptedAt.description, "acceptedText": TimeText.display(acceptedAt, t),
             ]
             if let tlp = inner.tlp {
                 row["tlp"] = tlp.rawValue
@@ -68,18 +67,11 @@ struct InboxPage {
             "pings": pings.map { pending -> [String: Any] in
                 [
                     "id": pending.ping.pingID, "genuine": pending.genuine, "deadline": pending.ping.deadline.description,
-                    "deadlineText": utcText(pending.ping.deadline),
+                    "deadlineText": TimeText.display(pending.ping.deadline, t),
                 ]
             },
         ]
         if !urgent.isEmpty { data["urgentSummary"] = urgent.joined(separator: " · ") }
         return data
-    }
-
-    /// `2026-12-02 04:35 UTC`: times are shown in UTC everywhere.
-    static func utcText(_ time: Timestamp) -> String {
-        let text = time.description
-        guard text.count >= 16 else { return text }
-        return text.prefix(10) + " " + text.dropFirst(11).prefix(5) + " UTC"
     }
 }

@@ -20,8 +20,7 @@ struct MessagePage {
 
     func render(_ request: Request, _ context: UIRequestContext, outcome: Outcome = Outcome()) async -> Response {
         let t = state.renderer.catalogs[context.language]
-        let frame = PageRenderer.Frame(
-            title: t["message.title"], session: context.session, pocID: client.me.rawValue, path: request.uri.path, current: "inbox")
+        let frame = PageRenderer.Frame.signedIn(t["message.title"], context: context, client: client, path: request.uri.path, current: "inbox")
         var data: [String: Any] = ["id": id.rawValue]
         if let session = context.session { data["csrf"] = session.csrf.text }
         if let notice = outcome.notice { data["notice"] = notice }

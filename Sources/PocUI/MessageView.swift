@@ -27,7 +27,7 @@ struct MessageView {
         }
         if let acceptedAt {
             data["acceptedAt"] = acceptedAt.description
-            data["acceptedText"] = InboxPage.utcText(acceptedAt)
+            data["acceptedText"] = TimeText.display(acceptedAt, t)
         }
         return data
     }
@@ -39,7 +39,7 @@ struct MessageView {
         data["body"] = inner.body
         data["to"] = inner.to.map(\.rawValue).joined(separator: ", ")
         data["sentAt"] = inner.sentAt.description
-        data["sentText"] = InboxPage.utcText(inner.sentAt)
+        data["sentText"] = TimeText.display(inner.sentAt, t)
         data["sharing"] = inner.consentToShare ? t["message.sharing_yes"] : t["message.sharing_no"]
         if let reply = inner.inReplyTo { data["inReplyTo"] = reply.rawValue }
         var fields: [[String: String]] = []
@@ -62,7 +62,7 @@ struct MessageView {
         case .rfiResponse:
             if let response = try? inner.templateFields(RFIResponseFields.self) {
                 field("mode", t["response.mode.\(response.mode.rawValue)"])
-                field("eta", response.eta.map(InboxPage.utcText))
+                field("eta", response.eta.map { TimeText.display($0, t) })
                 field("preferred_channel", response.preferredChannel)
                 field("lead_agency", response.leadAgency)
                 data["acknowledgement"] = response.mode == .acknowledge

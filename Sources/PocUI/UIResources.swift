@@ -57,10 +57,18 @@ public struct UIResources: Sendable {
             staticFiles[file.name] = StaticFile(bytes: Array(file.data), contentType: type)
         }
         var tables: [UILanguage: [String: String]] = [:]
-        for file in try files("catalogs") where file.name.hasSuffix(".json") {
-            guard let language = UILanguage(rawValue: String(file.name.dropLast(".json".count))) else { continue }
-            guard let table = try? JSONDecoder().decode([String: String].self, from: file.data) else {
-                throw PocError("the catalog catalogs/\(file.name) is not a JSON object of strings")
+        for language in UILanguage.allCases {
+            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("catalogs/\(language.rawValue)").path) else { continue }
+            var table: [String: String] = [:]
+            for file in try files("catalogs/\(language.rawValue)") where file.name.hasSuffix(".json") {
+                let path = "catalogs/\(language.rawValue)/\(file.name)"
+                guard let part = try? JSONDecoder().decode([String: String].self, from: file.data) else {
+                    throw PocError("the catalog \(path) is not a JSON object of strings")
+                }
+                if let twice = part.keys.sorted().first(where: { table[$0] != nil }) {
+                    throw PocError("the catalog key \(twice) is in \(path) and in another file of catalogs/\(language.rawValue)")
+                }
+                table.merge(part) { first, _ in first }
             }
             tables[language] = table
         }

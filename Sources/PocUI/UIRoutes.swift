@@ -25,6 +25,13 @@ struct UIRoutes {
         }
         router.post("/ping/{id}/answer") { request, context in try await answerPing(request, context) }
         MessageRoutes(state: state).add(to: router)
+        ComposeRoutes(state: state).add(to: router)
+        SentRoutes(state: state).add(to: router)
+        RecordRoutes(state: state).add(to: router)
+        DirectoryRoutes(state: state).add(to: router)
+        SettingsRoutes(state: state).add(to: router)
+        DashboardRoutes(state: state).add(to: router)
+        LiveRoutes(state: state).add(to: router)
         router.get("/static/{name}") { _, context in try staticFile(context) }
     }
 
