@@ -34,15 +34,7 @@ struct DirectoryCommand: AsyncParsableCommand {
         func run() async throws {
             try await global.withClient { client in
                 let directory = try await client.verifiedDirectory()
-                let needle = search?.lowercased()
-                let entries = directory.entries.filter { entry in
-                    entry.status == .active && (state == nil || entry.state == state?.code) && (role == nil || entry.role == role)
-                        && (needle == nil
-                            || [
-                                entry.pocID.rawValue, entry.details.entity, entry.details.name ?? "", entry.details.email ?? "",
-                                entry.details.translationEn?.entity ?? "",
-                            ].contains { $0.lowercased().contains(needle!) })
-                }
+                let entries = directory.search(DirectoryQuery(state: state?.code, role: role, text: search))
                 let environment = global.environment
                 if format == .json {
                     environment.write(try prettyJSON(entries.map { TrustedEntry(entry: $0, trust: directory.trust[$0.pocID]) }))

@@ -78,14 +78,29 @@ struct UIRoutes {
             "unlock", data: data, frame: frame(t["unlock.title"], request, context), language: context.language, status: status)
     }
 
+    /// The passphrase form. After ``KeyVault/freeAttempts`` wrong passphrases
+    /// in a row each attempt must wait (429 with `Retry-After` until then),
+    /// and the page says how long in the user's language.
     private func unlock(_ request: Request, _ context: UIRequestContext) async -> Response {
         let t = state.renderer.catalogs[context.language]
+        func mustWait(_ wait: Duration, wrong: Bool) async -> Response {
+            let seconds = String(KeyVault.seconds(wait))
+            let text =
+                wrong
+                ? t.format("settings.unlock.wrong_wait", ["count": String(await state.vault.wrongAttempts), "seconds": seconds])
+                : t.format("settings.unlock.wait", ["seconds": seconds])
+            var response = await unlockPage(request, context, error: text, status: .tooManyRequests)
+            response.headers[.retryAfter] = seconds
+            return response
+        }
+        if let wait = await state.vault.attemptWait() { return await mustWait(wait, wrong: false) }
         guard let passphrase = context.form?.secret("passphrase"), passphrase.count > 0 else {
             return await unlockPage(request, context, error: t["unlock.wrong"], status: .unprocessableContent)
         }
         do {
             try await state.vault.unlock(passphrase: passphrase)
         } catch {
+            if error.status == .noPermission, let wait = await state.vault.attemptWait() { return await mustWait(wait, wrong: true) }
             let message = error.status == .noPermission ? t["unlock.wrong"] : "\(t["unlock.failed"]) \(error.message)"
             return await unlockPage(request, context, error: message, status: .unprocessableContent)
         }
