@@ -34,8 +34,9 @@ struct DirectoryRoutes {
         do { directory = try await client.verifiedDirectory() } catch {
             return relayFailure(error, frame: frame, context: context)
         }
-        let parameters = request.uri.queryParameters
-        let (form, query) = DirectoryPage.read({ parameters[Substring($0)].map(String.init) }, t)
+        // Read as a form (`+` is a space, as browsers send a GET form), not as URI parameters.
+        let fields = Array((request.uri.query ?? "").utf8).withUnsafeBytes { FormFields(body: $0) }
+        let (form, query) = DirectoryPage.read({ fields[$0] }, t)
         let page = DirectoryPage(catalog: t, language: context.language)
         switch query {
         case .success(let query):

@@ -2,8 +2,8 @@ import ServiceLifecycle
 
 /// Drops the keys after the vault's idle time even when no request comes, so
 /// the keys do not stay in memory behind an abandoned browser tab; drops them
-/// at shutdown. A `poc unlock` agent keeps its own keys (only the lock button
-/// and `poc lock` end it).
+/// at shutdown, after which nothing reopens them. A `poc unlock` agent keeps its
+/// own keys (only the lock button and `poc lock` end it).
 struct IdleLock: Service {
     let vault: KeyVault
     /// How often to look.
@@ -18,6 +18,6 @@ struct IdleLock: Service {
                 }
             }
         } catch is CancellationError {}
-        await vault.close()
+        await vault.shutDown()
     }
 }

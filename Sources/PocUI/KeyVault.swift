@@ -5,9 +5,10 @@ import Synchronization
 
 /// Holds the POC's open client (and so its keys) while the interface is
 /// unlocked: from the home's key agent when `poc unlock` runs, else after the
-/// passphrase form. Drops the keys after ``lockAfter`` without a request and
-/// at shutdown (``close()``); the lock button (``lock()``) also locks the key
-/// agent, so that the next page does not silently reopen them.
+/// passphrase form. Drops the keys after ``lockAfter`` without a request
+/// (``close()``) and at shutdown (``shutDown()``); the lock button
+/// (``lock()``) also locks the key agent, so that the next page does not
+/// silently reopen them. Stopping `poc ui` leaves the agent to its owner.
 ///
 /// Passphrase attempts are limited: after ``freeAttempts`` wrong ones in a
 /// row, each further attempt must wait, twice as long after each wrong one
@@ -33,6 +34,8 @@ public actor KeyVault {
     private var failures = 0
     private var nextAllowed: ContinuousClock.Instant?
     private let failureDelay: Duration
+    /// Set when the server stops: no page will reopen the keys any more.
+    private var isShutDown = false
 
     /// What the last ``lock()`` did, for the page shown after it.
     public enum LockOutcome: Sendable, Equatable {
@@ -91,6 +94,7 @@ public actor KeyVault {
     /// Counts as activity.
     public func unlockedClient() async -> PocClient? {
         await lockIfIdle()
+        guard !isShutDown else { return nil }
         if client == nil, let fromAgent = try? PocClient.openFromAgent(home: home) { client = fromAgent }
         if client != nil { lastUse = clock.now }
         return client
@@ -113,6 +117,7 @@ public actor KeyVault {
             lastUse = clock.now
             return
         }
+        guard !isShutDown else { throw PocError("the web interface is stopping", status: .unavailable) }
         if let wait = attemptWait() {
             throw PocError(
                 "too many wrong passphrases: wait \(Self.seconds(wait)) s before the next attempt", status: .noPermission)
@@ -147,8 +152,8 @@ public actor KeyVault {
         failures = 0
         nextAllowed = nil
         lastUse = clock.now
-        // Opened from the agent meanwhile: keep that client, close this one, never drop one unclosed.
-        guard client == nil else {
+        // Opened from the agent meanwhile, or stopping: keep that client, close this one, never drop one unclosed.
+        guard client == nil, !isShutDown else {
             await opened.shutdown()
             return
         }
@@ -158,10 +163,13 @@ public actor KeyVault {
     /// The lock button: drops the keys from this process and tells the home's
     /// key agent (`poc unlock`), if one runs, to zero its keys and end, as
     /// `poc lock` does; else the next page would reopen them from the agent.
+    /// After ``shutDown()`` it only drops the keys here: no page can reopen
+    /// them, and the agent stays its owner's to lock.
     /// - Returns: What was locked (also kept as ``lastLock``).
     @discardableResult
     public func lock() async -> LockOutcome {
         await close()
+        guard !isShutDown else { return .keysErased }
         let home = self.home
         let agentAnswered = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             // A blocking socket exchange (at most a few seconds): off the cooperative pool.
@@ -179,6 +187,13 @@ public actor KeyVault {
         guard let client else { return }
         self.client = nil
         await client.shutdown()
+    }
+
+    /// The server stops: drops the keys and never opens them again (not
+    /// even from the agent, which keeps running for the terminal's commands).
+    public func shutDown() async {
+        isShutDown = true
+        await close()
     }
 
     /// Drops the keys when nothing used them for ``lockAfter``.
