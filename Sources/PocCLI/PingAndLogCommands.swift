@@ -88,55 +88,6 @@ struct PingCommand: AsyncParsableCommand {
     }
 }
 
-/// One record line.
-struct LogLine: Encodable {
-    let id: String
-    let direction: String
-    let from: String
-    let to: [String]
-    let urgency: String
-    let exercise: Bool
-    let type: String
-    let subject: String
-    let body: String
-    let sentAt: String
-    let acceptedAt: String?
-    let consentToShare: Bool
-    let inReplyTo: String?
-    /// The Traffic Light Protocol label, if the sender set one.
-    let tlp: String?
-    /// For a sent message: how many recipients' verified receipts the record holds.
-    var receipted: Int?
-    /// The sending time, for sorting.
-    let sentTime: Timestamp
-    enum CodingKeys: String, CodingKey {
-        case id, direction, from, to, urgency, exercise, type, subject, body, sentAt = "sent_at", acceptedAt = "accepted_at"
-        case consentToShare = "consent_to_share", inReplyTo = "in_reply_to", tlp, receipted
-    }
-
-    /// "2/3 receipted" for a sent message, "-" for a received one.
-    var delivery: String { receipted.map { DeliverySummary(receipted: $0, recipients: Set(to).count).text } ?? "-" }
-
-    init(_ entry: RecordedMessage) throws {
-        let inner = try entry.inner
-        id = inner.id.rawValue
-        direction = entry.direction.rawValue
-        from = inner.from.rawValue
-        to = inner.to.map(\.rawValue)
-        urgency = inner.urgency.rawValue
-        exercise = inner.exercise
-        type = inner.type.rawValue
-        subject = inner.subject
-        body = inner.body
-        sentAt = inner.sentAt.description
-        acceptedAt = entry.acceptedAt?.description
-        consentToShare = inner.consentToShare
-        inReplyTo = inner.inReplyTo?.rawValue
-        tlp = inner.tlp?.rawValue
-        sentTime = inner.sentAt
-    }
-}
-
 /// `poc log`.
 struct Log: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -149,30 +100,12 @@ struct Log: AsyncParsableCommand {
             """,
         subcommands: [List.self, Show.self, Export.self], defaultSubcommand: List.self)
 
-    /// The recorded messages, oldest first (by sending time, then id, so equal times keep one order).
-    static func entries(_ client: PocClient, since: String?, with peer: POCIDArgument?, unreceipted: Bool = false) throws -> [LogLine] {
-        var cutoff: Timestamp?
-        if let since {
-            if let duration = DurationArgument(argument: since) {
-                cutoff = Timestamp.now().adding(seconds: -duration.seconds)
-            } else if let time = try? Timestamp(parsing: since.count == 10 ? since + "T00:00:00Z" : since) {
-                cutoff = time
-            } else {
-                throw PocError.usage("--since takes a date (2026-11-22), a time (2026-11-22T10:00:00Z) or a duration (7d)")
-            }
-        }
-        let summaries = try client.deliverySummaries()
-        var lines = try client.record.all(.message, as: RecordedMessage.self).map(LogLine.init)
-        for index in lines.indices where lines[index].direction == RecordedMessage.Direction.sent.rawValue {
-            lines[index].receipted = (try? MessageID(lines[index].id)).flatMap { summaries[$0]?.receipted } ?? 0
-        }
-        return
-            lines.filter { line in
-                (cutoff == nil || line.sentTime >= cutoff!)
-                    && (peer == nil || line.from == peer!.id.rawValue || line.to.contains(peer!.id.rawValue))
-                    && (!unreceipted || (line.receipted.map { $0 < Set(line.to).count } ?? false))
-            }
-            .sorted { ($0.sentTime, $0.id) < ($1.sentTime, $1.id) }
+    /// The recorded messages that pass the options, oldest first, through PocKit's one filter.
+    static func entries(
+        _ client: PocClient, since: String?, with peer: POCIDArgument?, unreceipted: Bool = false, pastWindow: Bool = false
+    ) throws -> [LogLine] {
+        let cutoff = try since.map { text throws(PocError) in try RecordFilter.cutoff(since: text, duration: { HumanDuration.seconds($0) }) }
+        return try client.logLines(RecordFilter(since: cutoff, peer: peer?.id, unreceipted: unreceipted, pastWindow: pastWindow))
     }
 
     struct List: AsyncParsableCommand {
@@ -182,23 +115,29 @@ struct Log: AsyncParsableCommand {
                 Examples:
                   poc log --since 7d --with DEU-TEC-1
                   poc log --unreceipted
+                  poc log --past-window
                 """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only since a date, time or duration ago (7d).") var since: String?
         @Option(help: "Only messages with this POC.") var with: POCIDArgument?
         @Flag(help: "Only sent messages still missing a recipient's receipt.") var unreceipted = false
+        @Flag(
+            help: "Only sent messages missing a receipt after their urgency's receipt window (FLASH 15m, IMMEDIATE 1h, PRIORITY 24h, ROUTINE 7d).")
+        var pastWindow = false
         @Option(help: "text or json.") var format: ListFormat = .text
 
         func run() async throws {
             try await global.withClient(syncOutbox: false) { client in
-                let lines = try Log.entries(client, since: since, with: with, unreceipted: unreceipted)
+                let lines = try Log.entries(client, since: since, with: with, unreceipted: unreceipted, pastWindow: pastWindow)
                 let environment = global.environment
                 if format == .json {
                     environment.write(try prettyJSON(lines))
                     return
                 }
                 if lines.isEmpty {
-                    let what = unreceipted ? "no sent messages missing a receipt" : "no messages"
+                    let what =
+                        pastWindow
+                        ? "no sent messages missing a receipt past their window" : unreceipted ? "no sent messages missing a receipt" : "no messages"
                     environment.write(what + (with.map { " with \($0.id)" } ?? "") + (since.map { " since \($0)" } ?? "") + " in the record")
                     return
                 }
@@ -258,16 +197,19 @@ struct Log: AsyncParsableCommand {
                 Examples:
                   poc log export --output record.json
                   poc log export --format html --output record.html
+                  poc log export --format csv --since 30d --output record.csv
                 """)
         @OptionGroup var global: GlobalOptions
-        @Option(help: "json or html.") var format: String = "json"
+        @Option(help: "json, html or csv.") var format: String = "json"
         @Option(help: "Write to this file (mode 0600) instead of standard output.") var output: String?
+        @Option(help: "Only since a date, time or duration ago (7d).") var since: String?
+        @Option(help: "Only messages with this POC.") var with: POCIDArgument?
 
         func run() async throws {
-            guard ["json", "html"].contains(format) else { throw PocError.usage("--format must be json or html") }
+            guard let format = RecordExport.Format(rawValue: format) else { throw PocError.usage("--format must be json, html or csv") }
             try await global.withClient(syncOutbox: false) { client in
-                let lines = try Log.entries(client, since: nil, with: nil)
-                let text = format == "json" ? try prettyJSON(lines) : Self.html(lines, me: client.me)
+                let lines = try Log.entries(client, since: since, with: with)
+                let text = try RecordExport.render(lines, format: format, me: client.me)
                 if let output {
                     try LocalFile.save(Data(text.utf8), to: output)
                     global.environment.write("exported \(counted(lines.count, "message")) to \(output)")
@@ -275,30 +217,6 @@ struct Log: AsyncParsableCommand {
                     global.environment.write(text)
                 }
             }
-        }
-
-        static func html(_ lines: [LogLine], me: POCID) -> String {
-            func escape(_ text: String) -> String {
-                text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
-                    of: ">", with: "&gt;"
-                )
-                .replacingOccurrences(of: "\"", with: "&quot;")
-            }
-            var html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>POC record of \(escape(me.rawValue))</title>"
-            html +=
-                "<style>body{font-family:sans-serif;max-width:60rem;margin:auto}.ex{border-left:6px solid #c60;padding-left:.5rem}pre{white-space:pre-wrap}</style></head><body>"
-            html += "<h1>Record of \(escape(me.rawValue))</h1>"
-            for l in lines {
-                html += "<section class=\"\(l.exercise ? "ex" : "")\">"
-                if l.exercise { html += "<p><strong>EXERCISE: simulation traffic</strong></p>" }
-                if let tlp = l.tlp { html += "<p class=\"tlp\"><strong>TLP:\(escape(tlp))</strong></p>" }
-                html += "<h2>\(escape(l.subject))</h2><p>\(escape(l.direction)) · \(escape(l.id)) · \(escape(l.urgency)) · \(escape(l.type))"
-                if l.receipted != nil { html += " · \(escape(l.delivery))" }
-                html += "<br>"
-                html +=
-                    "from \(escape(l.from)) to \(escape(l.to.joined(separator: ", "))) · sent \(escape(l.sentAt))</p><pre>\(escape(l.body))</pre></section>"
-            }
-            return html + "</body></html>"
         }
     }
 }
