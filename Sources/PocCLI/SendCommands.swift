@@ -133,12 +133,8 @@ struct Send: AsyncParsableCommand {
 
 func readAttachment(_ path: String) throws -> Attachment {
     let data = try LocalFile.contents(of: path, what: "the attachment")
-    let types = [
-        "txt": "text/plain", "csv": "text/csv", "json": "application/json", "pdf": "application/pdf", "png": "image/png",
-        "jpg": "image/jpeg", "zip": "application/zip", "xml": "application/xml", "stix": "application/stix+json",
-    ]
-    let ext = (path as NSString).pathExtension.lowercased()
-    return Attachment(name: (path as NSString).lastPathComponent, mediaType: types[ext] ?? "application/octet-stream", data: data)
+    let name = (path as NSString).lastPathComponent
+    return Attachment(name: name, mediaType: AttachmentMediaType.of(fileName: name), data: data)
 }
 
 /// `poc rfi`: the request-for-information template (R10).
@@ -181,42 +177,20 @@ struct RFI: AsyncParsableCommand {
         try await global.withClient { client in
             let recipients = try await sending.recipients(client)
             try await sending.confirm(recipients, client: client)
-            var message = InnerMessage(
-                from: client.me, to: recipients, urgency: sending.urgency, exercise: sending.exercise, type: .rfi,
-                consentToShare: sending.share, tlp: sending.tlp,
-                subject: subject ?? "Request for information\(formFields.incidentNature.isEmpty ? "" : ": \(formFields.incidentNature)")",
-                body: RFIForm.render(formFields))
-            try message.setTemplateFields(formFields)
+            let message = try RFIForm.message(
+                from: client.me, to: recipients, urgency: sending.urgency, exercise: sending.exercise, consentToShare: sending.share,
+                tlp: sending.tlp, subject: subject, fields: formFields)
             try reportSent(try await client.send(message), message: message)
             await client.refreshDeliveries()  // best effort: earlier messages' receipts reach the record
         }
     }
 }
 
-/// The RFI form as `field: value` lines, for $EDITOR and for the body text.
-enum RFIForm {
-    nonisolated(unsafe) static let labels: [(String, WritableKeyPath<RFIFields, String>)] = [  // immutable after init
-        ("Requester name", \.requesterName), ("Requester affiliation", \.requesterAffiliation),
-        ("Nature of the incident", \.incidentNature), ("Description of the incident", \.incidentDescription),
-        ("Information requested", \.informationRequested), ("Contact", \.contact),
-        ("Preferred channel", \.preferredChannel), ("Lead agency", \.leadAgency),
-    ]
-
-    static func render(_ fields: RFIFields) -> String {
-        labels.map { "\($0.0): \(fields[keyPath: $0.1])" }.joined(separator: "\n")
-    }
-
+extension RFIForm {
+    /// The form in $VISUAL or $EDITOR, read back with ``RFIForm/parse(_:)``.
     static func edit(_ fields: RFIFields) throws -> RFIFields {
         let form = "# Request for information. Any field may stay empty. Lines starting with # are ignored.\n" + render(fields) + "\n"
-        let data = Data(try BodyEditor.run(form).utf8)
-        var result = RFIFields()
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let label = line[..<colon].trimmingCharacters(in: .whitespaces)
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            if let keyPath = labels.first(where: { $0.0 == label })?.1 { result[keyPath: keyPath] = value }
-        }
-        return result
+        return parse(try BodyEditor.run(form))
     }
 }
 
