@@ -302,7 +302,7 @@ struct Watch: AsyncParsableCommand {
     func run() async throws {
         try await global.withClient { client in
             let environment = global.environment
-            var seen = Set<String>()
+            var watch = ArrivalWatch(client: client)
             var messages = 0
             var backoff = 1
             var unreachable = false
@@ -313,27 +313,20 @@ struct Watch: AsyncParsableCommand {
             while deadline.map({ ContinuousClock.now < $0 }) ?? true, count.map({ messages < $0 }) ?? true {
                 do {
                     // Pings first, so one already waiting shows at once rather than after a long poll.
-                    let pings = try await client.pendingPings()
+                    for pending in try await watch.pings().new { await show(pending) }
                     if unreachable { reachable(&unreachable) }
-                    for pending in pings where seen.insert("ping:" + pending.ping.pingID).inserted { await show(pending) }
-                    if lastRefresh.map({ ContinuousClock.now - $0 > .seconds(60) }) ?? true {
-                        await client.refreshDeliveries()
-                        lastRefresh = .now
-                    }
-                    let remaining = deadline.map { Int(($0 - ContinuousClock.now).components.seconds) } ?? Self.pollSeconds
-                    let entries = try await client.inbox(wait: max(0, min(Self.pollSeconds, remaining)))
-                    var fresh = 0
-                    for entry in entries {
-                        guard case .opened(let message, _) = entry, seen.insert(message.inner.id.rawValue).inserted else { continue }
-                        fresh += 1
+                    let remaining = deadline.map { Int(($0 - ContinuousClock.now).components.seconds) } ?? ArrivalWatch.pollSeconds
+                    for message in try await watch.messages(wait: remaining).new {
                         messages += 1
                         await show(message.inner)
                         notifier?.notify(message.inner)
                         if let count, messages >= count { break }
                     }
+                    if lastRefresh.map({ ContinuousClock.now - $0 > .seconds(60) }) ?? true {
+                        await client.refreshDeliveries()
+                        lastRefresh = .now
+                    }
                     backoff = 1
-                    // Unread messages stay waiting on the relay: pause instead of asking again at once.
-                    if fresh == 0 && !entries.isEmpty { try await Task.sleep(for: .seconds(2)) }
                 } catch let error as PocError where error.status == .unavailable {
                     environment.error("poc: relay unreachable; retrying in \(backoff) s")
                     unreachable = true
@@ -343,9 +336,6 @@ struct Watch: AsyncParsableCommand {
             }
         }
     }
-
-    /// The longest long poll: a ping that arrives meanwhile shows within this time.
-    static let pollSeconds = 10
 
     private func reachable(_ unreachable: inout Bool) {
         unreachable = false

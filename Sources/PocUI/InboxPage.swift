@@ -13,21 +13,34 @@ struct InboxPage {
     /// The page, with an optional notice (a ping answered) or error above the list.
     func render(_ request: Request, _ context: UIRequestContext, error: String? = nil) async -> Response {
         let t = state.renderer.catalogs[context.language]
-        let frame = PageRenderer.Frame.signedIn(t["inbox.title"], context: context, client: client, path: "/inbox", current: "inbox")
         let entries: [InboxEntry]
         do {
             entries = try await client.inbox()
         } catch {
             return state.renderer.notice(
-                heading: t["error.relay.title"], body: t["error.relay.body"], detail: error.message, frame: frame,
+                heading: t["error.relay.title"], body: t["error.relay.body"], detail: error.message, frame: frame(context),
                 language: context.language, status: .serviceUnavailable)
         }
         let pings = (try? await client.pendingPings()) ?? []
-        var data = Self.data(entries: entries, pings: pings, catalog: t)
+        let notice = request.uri.queryParameters["answered"] != nil ? t["pings.answered"] : nil
+        return page(entries: entries, pings: pings, context: context, notice: notice, error: error)
+    }
+
+    /// The page over messages and pings already fetched (by ``render(_:_:error:)``,
+    /// or by the live inbox's long poll, which sends its live part).
+    func page(
+        entries: [InboxEntry], pings: [PendingPing], context: UIRequestContext, notice: String? = nil, error: String? = nil
+    ) -> Response {
+        var data = Self.data(entries: entries, pings: pings, catalog: state.renderer.catalogs[context.language])
         if let session = context.session { data["csrf"] = session.csrf.text }
-        if request.uri.queryParameters["answered"] != nil { data["notice"] = t["pings.answered"] }
+        if let notice { data["notice"] = notice }
         if let error { data["error"] = error }
-        return state.renderer.page("inbox", data: data, frame: frame, language: context.language)
+        return state.renderer.page("inbox", data: data, frame: frame(context), language: context.language)
+    }
+
+    private func frame(_ context: UIRequestContext) -> PageRenderer.Frame {
+        let t = state.renderer.catalogs[context.language]
+        return PageRenderer.Frame.signedIn(t["inbox.title"], context: context, client: client, path: "/inbox", current: "inbox")
     }
 
     /// The template's values.
