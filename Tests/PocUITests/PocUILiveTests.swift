@@ -79,6 +79,22 @@ struct PocUILiveTests {
         }
     }
 
+    @Test("an open stream is not activity: the idle lock still drops the keys, and the stream then sends `locked` and ends")
+    func idleLock() async throws {
+        try await UIFixture.with(lockAfter: .seconds(3), idleCheckInterval: .milliseconds(250)) { ui in
+            let (cookie, _) = try await ui.loginAndUnlock()
+            var stream = try await LiveStream.open(ui, cookie: cookie)
+            _ = try await stream.next { $0.name == "inbox" }
+            let start = ContinuousClock.now
+            _ = try await stream.next(within: .seconds(30)) { $0.name == "locked" }
+            #expect(ContinuousClock.now - start >= .seconds(1), "locked by idleness, not at once")
+            #expect(try await stream.ended(within: .seconds(10)))
+            await stream.close()
+            let inbox = try await ui.request(.GET, "/inbox", cookies: ["poc_session": cookie])
+            #expect(inbox.status == 303, "the keys are locked")
+        }
+    }
+
     @Test("an event's data cannot end its field early: CR, LF and CRLF each start a new data line")
     func eventFormat() {
         let event = LiveEvent.inbox(html: "<p>a\rdata: x</p>\r\n<p>b\n\nevent: locked</p>")
