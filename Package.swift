@@ -145,7 +145,7 @@ let package = Package(
         .target(
             name: "PocUI",
             dependencies: [
-                "PocKit", "RelayProtocol", "Sodium",
+                "CommandLineSupport", "PocKit", "RelayProtocol", "Sodium",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -16,6 +16,8 @@ struct MessagePage {
     struct Outcome {
         var notice: String?
         var error: String?
+        /// What the user typed in the refused form, shown again (field name to value).
+        var kept: [String: String] = [:]
     }
 
     func render(_ request: Request, _ context: UIRequestContext, outcome: Outcome = Outcome()) async -> Response {
@@ -25,6 +27,12 @@ struct MessagePage {
         if let session = context.session { data["csrf"] = session.csrf.text }
         if let notice = outcome.notice { data["notice"] = notice }
         if let error = outcome.error { data["error"] = error }
+        data["kept"] = outcome.kept
+        let chosen = outcome.kept["eta"] ?? "24h"
+        data["etaOptions"] =
+            [["value": "", "label": t["eta.none"], "selected": chosen.isEmpty]]
+            + MessageRoutes.etaChoices.map { ["value": $0.key, "label": t["eta.\($0.key)"], "selected": chosen == $0.key] }
+            + [["value": "other", "label": t["eta.other"], "selected": chosen == "other"]]
         let directory: VerifiedDirectory
         do { directory = try await client.verifiedDirectory() } catch {
             return state.renderer.notice(

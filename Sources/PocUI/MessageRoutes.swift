@@ -1,3 +1,4 @@
+import CommandLineSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -59,8 +60,12 @@ struct MessageRoutes {
     /// The `done` values a page may announce.
     static let doneKeys: Set<String> = ["opened", "responded", "granted", "denied", "requested", "forwarded"]
 
-    /// The ETA choices of the acknowledgement form, in seconds.
-    static let etaChoices: [String: Int64] = ["4h": 4 * 3600, "24h": 24 * 3600, "48h": 48 * 3600, "72h": 72 * 3600, "7d": 7 * 86_400]
+    /// The ETA choices of the acknowledgement form, in seconds, in the list's order;
+    /// `other` takes the duration typed beside the list.
+    static let etaChoices: KeyValuePairs<String, Int64> = ["4h": 4 * 3600, "24h": 24 * 3600, "48h": 48 * 3600, "72h": 72 * 3600, "7d": 7 * 86_400]
+
+    /// The form fields a refused action shows again as they were typed.
+    static let keptFields = ["eta", "eta_other", "lead_agency", "answer", "third_party", "reason", "note"]
 
     private func withMessage(
         _ request: Request, _ context: UIRequestContext, _ body: (PocClient, MessageID) async throws -> Response
@@ -86,8 +91,10 @@ struct MessageRoutes {
             } catch {
                 let failure = error as? PocError ?? PocError("\(error)")
                 let text = "\(t["message.failed"]) \(failure.message)" + (failure.hint.map { " (\($0))" } ?? "")
+                var kept: [String: String] = [:]
+                for name in Self.keptFields { kept[name] = context.form?[name] }
                 var response = await MessagePage(state: state, client: client, id: id).render(
-                    request, context, outcome: MessagePage.Outcome(error: text))
+                    request, context, outcome: MessagePage.Outcome(error: text, kept: kept))
                 if response.status == .ok { response.status = .unprocessableContent }
                 return response
             }
@@ -105,13 +112,25 @@ struct MessageRoutes {
             guard !answer.isEmpty else { throw PocError.usage(t["respond.missing_answer"]) }
             reply = .answer(answer)
         case "acknowledge":
-            let eta = form?["eta"] ?? ""
-            guard eta.isEmpty || Self.etaChoices[eta] != nil else { throw PocError.usage(t["respond.bad_eta"]) }
-            reply = .acknowledge(etaSeconds: Self.etaChoices[eta])
+            reply = .acknowledge(etaSeconds: try Self.etaSeconds(choice: form?["eta"] ?? "", typed: form?["eta_other"] ?? "", t))
         default:
             throw PocError.usage(t["respond.missing_mode"])
         }
         return try await client.respond(to: id, with: reply, leadAgency: lead).outcome
+    }
+
+    /// The acknowledgement's ETA: a duration typed beside the list (`36h`,
+    /// `3d`, read as the command line's `--eta`) wins over the list; `other`
+    /// needs one; an empty choice gives none.
+    static func etaSeconds(choice: String, typed: String, _ t: Catalog) throws(PocError) -> Int64? {
+        let typed = typed.trimmingCharacters(in: .whitespaces)
+        if !typed.isEmpty || choice == "other" {
+            guard let seconds = HumanDuration.seconds(typed) else { throw PocError.usage(t["respond.eta_not_duration"]) }
+            return seconds
+        }
+        if choice.isEmpty { return nil }
+        guard let seconds = etaChoices.first(where: { $0.key == choice })?.value else { throw PocError.usage(t["respond.bad_eta"]) }
+        return seconds
     }
 
     private func thirdParty(_ context: UIRequestContext) throws(PocError) -> POCID {

@@ -59,6 +59,9 @@ struct MessageView {
                 field("lead_agency", rfi.leadAgency)
             }
             data["canRespond"] = inner.from != client.me
+            // The body repeats the fields as `label: value` lines: the fields are
+            // shown, the text as sent only folded.
+            data["bodyFolded"] = !fields.isEmpty
         case .rfiResponse:
             if let response = try? inner.templateFields(RFIResponseFields.self) {
                 field("mode", t["response.mode.\(response.mode.rawValue)"])
@@ -92,6 +95,7 @@ struct MessageView {
             }
         default: break
         }
+        data["canReply"] = true
         data["fields"] = fields
         data["hasFields"] = !fields.isEmpty
         let attachments = (inner.attachments ?? []).enumerated().map { index, attachment -> [String: Any] in

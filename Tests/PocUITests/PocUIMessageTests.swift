@@ -105,4 +105,72 @@ struct PocUIMessageTests {
             #expect(text.contains("It is a research scanner.\nNo action needed."), "\(text)")
         }
     }
+
+    @Test(
+        "an RFI: its fields laid out, the text as sent folded; Reply goes to compose; an ETA typed as 36h; a bad one is 422 in French with the form kept"
+    )
+    func fieldsReplyAndTypedETA() async throws {
+        var id = ""
+        try await UIFixture.with(prepare: { root, _, deuID in
+            let line = await UIFixture.poc(
+                root, "fra",
+                ["rfi", "--to", deuID, "--subject", "Phishing wave", "--incident-nature", "phishing", "--information-requested", "Sender domains?"])
+            id = Self.sentID(line)
+        }) { ui in
+            let (cookie, csrf) = try await ui.loginAndUnlock()
+            let session = ["poc_session": cookie]
+            let opened = try await ui.request(.POST, "/message/\(id)/open", cookies: session, form: [("csrf", csrf)])
+            #expect(opened.status == 303, "\(opened.body)")
+            let page = try await ui.request(.GET, "/message/\(id)", cookies: session)
+            #expect(page.status == 200)
+            #expect(page.body.contains(#"<dt>Information requested</dt><dd><bdi>Sender domains?</bdi></dd>"#))
+            // The body (`Nature of the incident: phishing` lines) only inside <details>, after the fields.
+            let details = try #require(page.body.range(of: #"<details class="sent-text">"#), "the text as sent is folded")
+            let fields = try #require(page.body.range(of: #"<section class="fields""#))
+            #expect(fields.lowerBound < details.lowerBound)
+            #expect(page.body.components(separatedBy: "Nature of the incident: phishing").count == 2, "the text once, folded")
+            #expect(page.body[details.lowerBound...].contains("Nature of the incident: phishing"))
+            #expect(page.body.contains(#"<a class="button" href="/compose?reply=\#(id)">Reply</a>"#))
+            #expect(page.body.contains(#"<option value="24h" selected>24 hours</option>"#))
+            #expect(page.body.contains(#"<option value="other">Other (type it below)</option>"#))
+            #expect(page.body.contains(#"<label for="eta-other">Or type a duration</label>"#))
+
+            let path = "/message/\(id)/respond"
+            let french = session.merging(["lang": "fr"]) { $1 }
+            let bad = try await ui.request(
+                .POST, path, cookies: french,
+                form: [("csrf", csrf), ("mode", "acknowledge"), ("eta", "other"), ("eta_other", "36 heures"), ("lead_agency", "ANSSI <CERT-FR>")])
+            #expect(bad.status == 422)
+            #expect(
+                bad.body.contains("le délai de réponse estimé n&#39;est pas une durée")
+                    || bad.body.contains("le délai de réponse estimé n'est pas une durée"), "\(bad.body)")
+            #expect(bad.body.contains(#"value="36 heures""#), "what was typed stays")
+            #expect(bad.body.contains(#"value="ANSSI &lt;CERT-FR&gt;""#), "escaped and kept")
+            #expect(bad.body.contains(#"<option value="other" selected>"#))
+            let otherEmpty = try await ui.request(.POST, path, cookies: session, form: [("csrf", csrf), ("mode", "acknowledge"), ("eta", "other")])
+            #expect(otherEmpty.status == 422)
+            #expect(otherEmpty.body.contains("is not a duration such as 36h or 3d"))
+            for typed in ["0h", "36", "1y", "99999d"] {
+                let refused = try await ui.request(
+                    .POST, path, cookies: session, form: [("csrf", csrf), ("mode", "acknowledge"), ("eta", "24h"), ("eta_other", typed)])
+                #expect(refused.status == 422, "\(typed)")
+            }
+            let unanswered = await UIFixture.poc(ui.root, "fra", ["inbox", "--format", "json"])
+            #expect(!unanswered.contains("rfi-response"), "nothing sent by refused forms")
+
+            let before = Date()
+            let acknowledged = try await ui.request(
+                .POST, path, cookies: session, form: [("csrf", csrf), ("mode", "acknowledge"), ("eta", "24h"), ("eta_other", " 36h ")])
+            #expect(acknowledged.status == 303, "\(acknowledged.body)")
+            let inbox = await UIFixture.poc(ui.root, "fra", ["inbox", "--format", "json"])
+            let lines = try JSONSerialization.jsonObject(with: Data(inbox.utf8)) as? [[String: Any]] ?? []
+            let response = try #require(lines.first { $0["type"] as? String == "rfi-response" }?["id"] as? String, "\(inbox)")
+            let read = await UIFixture.poc(ui.root, "fra", ["read", response])
+            let marker = "Estimated response time: "
+            let start = try #require(read.range(of: marker), "\(read)").upperBound
+            let eta = try #require(ISO8601DateFormatter().date(from: String(read[start...].prefix { $0 != "." && !$0.isWhitespace })), "\(read)")
+            let expected = before.addingTimeInterval(36 * 3600)
+            #expect(abs(eta.timeIntervalSince(expected)) < 600, "the typed 36h, not the list's 24h: \(eta)")
+        }
+    }
 }
