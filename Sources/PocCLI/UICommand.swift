@@ -12,7 +12,9 @@ struct UI: AsyncParsableCommand {
         abstract: "Open the web interface: this POC's inbox in a browser, served on 127.0.0.1 by this process.",
         discussion: """
             Prints on the first line of standard output the address to open, with a one-time login token, and \
-            opens it with xdg-open unless --no-open. The keys stay in this process: from `poc unlock`'s agent \
+            opens it with xdg-open unless --no-open: xdg-open gets a private file (mode 0600, in a folder of \
+            mode 0700 under $XDG_RUNTIME_DIR or the POC home) that redirects to the address, so that the token \
+            never appears on a command line; the file is removed at the login or when poc ui stops. The keys stay in this process: from `poc unlock`'s agent \
             when it runs, or from --passphrase-file, else the first page asks for the passphrase. Ctrl-C stops \
             it and erases the keys.
 
@@ -37,11 +39,24 @@ struct UI: AsyncParsableCommand {
         // A passphrase file (as every command reads it) unlocks at start; else the agent or the page.
         let file = global.passphraseFile ?? environment.variables["POC_PASSPHRASE_FILE"]
         let passphrase = try file.map { _ in try global.passphrase.read() }
-        try await PocUIServer(configuration: configuration).run(unlockingWith: passphrase) { url in
+        // The browser gets a private file that redirects to the URL, never the URL on a command line.
+        let launch = UILaunchPage.Slot()
+        defer { launch.remove() }
+        let base = UILaunchPage.base(environment: environment.variables, home: home)
+        try await PocUIServer(configuration: configuration).run(
+            unlockingWith: passphrase, onLogin: { launch.remove() }
+        ) { url in
             environment.write(url.absoluteString)
             environment.error("poc: serving the web interface for \(home.path) on 127.0.0.1 only (Ctrl-C to stop)")
             guard let opener else { return }
-            try? ChildProcess.startInBackground(executable: opener, arguments: [url.absoluteString], environment: environment.variables)
+            do {
+                let page = try UILaunchPage.create(redirectingTo: url, under: base)
+                launch.hold(page)
+                try ChildProcess.startInBackground(executable: opener, arguments: [page.file], environment: environment.variables)
+            } catch {
+                let reason = (error as? PocError)?.message ?? "\(error)"
+                environment.error("poc: warning: the browser could not be started (\(reason)); open the address above in it")
+            }
         }
         environment.error("poc: the web interface stopped; the keys were erased from memory")
     }

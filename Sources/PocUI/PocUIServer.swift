@@ -29,13 +29,17 @@ public struct PocUIServer: Sendable {
     ///   (`http://127.0.0.1:PORT/login?token=...`).
     /// - Throws: a ``PocKit/PocError`` when the interface's files are missing or the port cannot be bound.
     /// - Parameter passphrase: Unlocks the keys before serving (`--passphrase-file`); a wrong one throws (77).
+    /// - Parameter onLogin: Called once the one-time token has been exchanged for the session.
     public func run(
         gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint], unlockingWith passphrase: SecretBytes? = nil,
-        onReady: @escaping @Sendable (URL) async -> Void
+        onLogin: @escaping @Sendable () -> Void = {}, onReady: @escaping @Sendable (URL) async -> Void
     ) async throws(PocError) {
+        // The files first: a poc installed without them stops before asking for anything.
+        let resources = try UIResources.load()
         let vault = KeyVault(home: configuration.home, lockAfter: configuration.lockAfter)
         if let passphrase { try await vault.unlock(passphrase: passphrase) }
-        let state = try UIState(vault: vault, resources: UIResources.load())
+        let state = try UIState(vault: vault, resources: resources)
+        await state.sessions.whenLoggedIn(onLogin)
         let router = Router(context: UIRequestContext.self)
         router.add(middleware: SecurityHeaders())
         router.add(middleware: HostGuard(state: state))
@@ -46,6 +50,8 @@ public struct PocUIServer: Sendable {
         UIRoutes(state: state).add(to: router)
         let application = Application(
             router: router,
+            // Another local user's connections are closed before any byte is read.
+            server: .http1(configuration: .init(additionalChannelHandlers: [LocalPeerGuard()])),
             configuration: .init(address: .hostname("127.0.0.1", port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 guard let port = channel.localAddress?.port else { return }

@@ -1,22 +1,54 @@
+import HTTPTypes
 import Hummingbird
 
 /// Lets a request through only with the session cookie of this run's one
 /// login; `/login` and `/static/` are open. Without it: 401 and a page that
 /// says to open the link `poc ui` printed.
+///
+/// The cookie is named after the port as well (`poc_session_PORT`): a browser
+/// keeps one cookie jar for 127.0.0.1 whatever the port, so two `poc ui` (two
+/// homes) on one machine would otherwise overwrite each other's session. The
+/// plain `poc_session`, which the login route sets, is still read. The value is
+/// what matters: the one session's cookie, compared in constant time.
 struct SessionGuard: RouterMiddleware {
     typealias Context = UIRequestContext
     static let cookieName = "poc_session"
     let state: UIState
 
+    /// The session cookie's name on `port`.
+    static func cookieName(port: Int) -> String { "\(cookieName)_\(port)" }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        if path == "/login" || path.hasPrefix("/static/") { return try await next(request, context) }
-        guard let cookie = request.cookies[Self.cookieName]?.value, let session = await state.sessions.session(cookie: cookie) else {
-            return loginNeeded(state: state, language: context.language, path: path)
+        if path == "/login" { return try await portCookie(added: try await next(request, context)) }
+        if path.hasPrefix("/static/") { return try await next(request, context) }
+        var names = [Self.cookieName]
+        if let port = state.boundPort { names.insert(Self.cookieName(port: port), at: 0) }
+        var found: UISession?
+        for name in names {
+            guard let cookie = request.cookies[name]?.value else { continue }
+            if let session = await state.sessions.session(cookie: cookie) {
+                found = session
+                break
+            }
         }
+        guard let session = found else { return loginNeeded(state: state, language: context.language, path: path) }
         var context = context
         context.session = session
         return try await next(request, context)
+    }
+
+    /// The login's answer with the session cookie under this port's name too
+    /// (HttpOnly, SameSite=Strict, Path=/, as the login sets the plain one).
+    private func portCookie(added response: Response) async throws -> Response {
+        guard let port = state.boundPort else { return response }
+        let prefix = "\(Self.cookieName)="
+        guard let line = response.headers[values: .setCookie].first(where: { $0.hasPrefix(prefix) }) else { return response }
+        let value = line.dropFirst(prefix.count).prefix { $0 != ";" }
+        guard await state.sessions.session(cookie: value) != nil else { return response }
+        var response = response
+        response.setCookie(Cookie(name: Self.cookieName(port: port), value: String(value), path: "/", httpOnly: true, sameSite: .strict))
+        return response
     }
 }
 

@@ -21,12 +21,16 @@ public struct UIResources: Sendable {
     static let bundleName = "poc-relay_PocUI.resources"
 
     /// Reads the files from the resource bundle beside the running executable.
-    /// - Throws: a ``PocError`` when the bundle is missing (a `poc` copied without it).
+    /// - Throws: a ``PocError`` (69) when the bundle is missing (a `poc` copied without it).
     public static func load() throws(PocError) -> UIResources {
         guard let folder = locate() else {
+            let beside = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map {
+                " (\(URL(fileURLWithPath: $0).deletingLastPathComponent().path))"
+            }
             throw PocError(
-                "the web interface's files (\(bundleName)) are not beside the poc executable",
-                hint: "install poc together with the \(bundleName) folder that the build puts beside it")
+                "the web interface's files (the folder \(bundleName)) are not beside the poc executable\(beside ?? "")",
+                hint: "install poc with deploy/install-poc, which copies that folder from the build beside it",
+                status: .unavailable)
         }
         return try load(from: folder)
     }

@@ -12,9 +12,13 @@ struct UISession: Sendable {
 actor UISessions {
     private var loginToken: SecretToken?
     private var session: UISession?
+    private var onLogin: @Sendable () -> Void = {}
 
     /// Creates the login token (printed in the URL).
     init() { loginToken = SecretToken() }
+
+    /// Sets what runs once the login token is used (`poc ui` removes the page that carried it).
+    func whenLoggedIn(_ action: @escaping @Sendable () -> Void) { onLogin = action }
 
     /// The token to print, once, before anyone logged in.
     func tokenForURL() -> String? { loginToken?.text }
@@ -26,6 +30,7 @@ actor UISessions {
         self.loginToken = nil
         let created = UISession(cookie: SecretToken(), csrf: SecretToken())
         session = created
+        onLogin()
         return created
     }
 
