@@ -43,10 +43,10 @@ struct ChartSVG {
     var scale: Double = 1
 
     // Geometry, in SVG user units (the chart scales to its box).
-    static let width = 760.0
-    static let groupColumn = 70.0
+    static let width = 800.0
+    static let groupColumn = 110.0
     static let labelColumn = 130.0
-    static let barArea = 400.0
+    static let barArea = 360.0
     static let rowHeight = 24.0
     static let barHeight = 16.0
     static let groupGap = 10.0

@@ -208,7 +208,7 @@ struct DashboardPage {
         }
         var bars: [ChartSVG.Bar] = []
         let scale = 1.5
-        for f in figures {
+        for f in figures where f.row.accepted > 0 {
             guard let median = f.row.medianReceiptS, let p95 = f.row.p95ReceiptS else {
                 bars.append(
                     ChartSVG.Bar(

@@ -86,7 +86,7 @@ extension Browser {
         }
 
         static func flow(login: URL, shots: String) async throws {
-            let cookie = try await WebDriver.withBrowser(language: "en", width: 1280, height: 2600) { browser in
+            let cookie = try await WebDriver.withBrowser(language: "en", width: 1280, height: 3000) { browser in
                 try await browser.navigate(to: login)
                 _ = try await browser.waitForElement("main h1")
                 try await browser.findElement("a[href='/dashboard']").click()
@@ -113,7 +113,7 @@ extension Browser {
 
                 // The print stylesheet, turned on for the screen (WebDriver has no print media switch):
                 // no navigation, no forms or links to follow, A4 width.
-                try await browser.setWindowSize(width: 820, height: 2600)
+                try await browser.setWindowSize(width: 820, height: 3000)
                 try await browser.executeScript(
                     """
                     for (const sheet of document.styleSheets) {
@@ -129,7 +129,7 @@ extension Browser {
                 try await browser.saveScreenshot("print-dashboard", in: shots)
                 return try #require(try await browser.cookies().first { $0.httpOnly }, "no session cookie")
             }
-            try await WebDriver.withBrowser(language: "ar", width: 1280, height: 2600) { browser in
+            try await WebDriver.withBrowser(language: "ar", width: 1280, height: 3000) { browser in
                 try await browser.navigate(to: login)
                 try await browser.addCookie(cookie)
                 try await browser.navigate(to: URL(string: "/dashboard", relativeTo: login)!.absoluteURL)

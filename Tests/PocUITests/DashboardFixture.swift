@@ -30,6 +30,8 @@ struct DashboardFixture {
     let undelivered: MessageID
     /// The flash receipt window the relay is configured with.
     static let flashWindow: Int64 = 30
+    /// DEU's published entity: a formula for a spreadsheet, markup for a page.
+    static let deuEntity = "=HYPERLINK(\"https://evil.example\", \"<b>DEU</b>\")"
 
     static func with(_ body: (DashboardFixture) async throws -> Void) async throws {
         let clock = TestClock()
@@ -44,6 +46,11 @@ struct DashboardFixture {
                 let deu = try await relay.enrol("DEU", .technical, api: api)
                 let bra = try await relay.enrol("BRA", .technical, api: api)
                 let everyone = [fra, chn, deu, bra]
+                // DEU publishes contacts that a spreadsheet would run and a page would render as markup.
+                _ = try await deu.session.updateEntry(
+                    EntryDetails(
+                        kind: .institution, entity: Self.deuEntity, name: "Anna Schmidt", email: "cert@deu.example", phone: "+49 30 1234",
+                        languages: ["de", "en"], entryLanguage: .en))
                 for poc in everyone { _ = try await poc.session.token() }
                 let relayKey = try SigningPublicKey(rawRepresentation: try await api.relayInfo().signingKey.data)
 

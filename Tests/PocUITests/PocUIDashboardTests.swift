@@ -49,6 +49,8 @@ struct PocUIDashboardTests {
             #expect(followUp.contains(#"<span class="status-mark status-late">Late</span> <bdi dir="ltr" class="poc">\#(f.deu.id.rawValue)</bdi>"#))
             #expect(followUp.contains(#"<a href="mailto:technical@bra.example" dir="ltr">technical@bra.example</a>"#))
             #expect(followUp.contains("BRA technical team"))
+            #expect(followUp.contains(#"&lt;b&gt;DEU&lt;/b&gt;"#) && !followUp.contains("<b>DEU"), "directory text escaped")
+            #expect(followUp.contains(#"<span dir="ltr">+49 30 1234</span>"#) && followUp.contains("Anna Schmidt"))
 
             // The compliance chart: an image with its title and description, BRA's latest bar empty and said missed.
             let chart = try Self.section(
@@ -56,8 +58,8 @@ struct PocUIDashboardTests {
             #expect(chart.contains(#"<title id="chart-compliance-title">Compliance per state across campaigns</title>"#))
             #expect(chart.contains(#"<desc id="chart-compliance-desc">"#) && chart.contains("BRA 0 %"), "the description names the figures")
             let braBars = try Self.section(chart, from: ">BRA</text>", to: "· Missed</text>")
-            #expect(braBars.contains(#"width="400""#), "BRA answered the first campaign: a full bar")
-            #expect(braBars.contains(#"<rect class="bar-missed" x="200" y="#) && braBars.contains(#"width="0""#), "and nothing in the latest")
+            #expect(braBars.contains(#"width="360""#), "BRA answered the first campaign: a full bar")
+            #expect(braBars.contains(#"<rect class="bar-missed" x="240" y="#) && braBars.contains(#"width="0""#), "and nothing in the latest")
             #expect(braBars.contains("0 % (0/1) · Missed"))
             #expect(chart.contains("0 % (0/1) · Late"), "DEU late in the latest campaign")
             #expect(chart.components(separatedBy: "100 % (1/1)").count - 1 == 6, "FRA and CHN twice, BRA and DEU once")
@@ -124,6 +126,10 @@ struct PocUIDashboardTests {
             #expect(lines[1].hasPrefix("BRA,missed,\(f.bra.id.rawValue),,\(f.campaigns[1]),"), "\(lines)")
             #expect(lines[1].contains(",technical@bra.example,"))
             #expect(lines[2].hasPrefix("DEU,late,,\(f.deu.id.rawValue),"), "\(lines)")
+            // A cell a spreadsheet would run as a formula is text: quoted (it holds commas and quotes) and prefixed with '.
+            #expect(
+                lines[2].contains(
+                    #",technical,"'=HYPERLINK(""https://evil.example"", ""<b>DEU</b>"")",Anna Schmidt,,cert@deu.example,'+49 30 1234,"#), "\(lines)")
 
             let compliance = try await f.ui.request(.GET, "/dashboard/compliance.csv", cookies: session)
             #expect(compliance.status == 200 && compliance.headers.first(name: "Content-Disposition")?.hasPrefix("attachment;") == true)
@@ -146,9 +152,9 @@ struct PocUIDashboardTests {
             #expect(html.contains("<h1>لوحة متابعة أمين الدليل</h1>"))
             let chart = try Self.section(html, from: #"aria-labelledby="chart-compliance-title chart-compliance-desc""#, to: "</svg>")
             // The state code at the right edge, ending there as left-to-right text.
-            #expect(chart.contains(#"x="760" y="#) && chart.contains(#"text-anchor="end" direction="ltr">BRA</text>"#))
-            // A full bar ends 200 units from the right edge: it starts at 760 - 200 - 400 = 160.
-            #expect(chart.contains(#"x="160""#) && chart.contains(#"width="400""#))
+            #expect(chart.contains(#"x="800" y="#) && chart.contains(#"text-anchor="end" direction="ltr">BRA</text>"#))
+            // A full bar ends 240 units from the right edge: it starts at 800 - 240 - 360 = 200.
+            #expect(chart.contains(#"<rect class="bar-answered" x="200" y="#) && chart.contains(#"width="360""#))
             #expect(chart.contains("0٪ (0/1) · لم يرد"))
             let followUp = try Self.section(html, from: #"<table class="data follow-up">"#, to: "</table>")
             #expect(followUp.contains("لم يرد") && followUp.contains(f.bra.id.rawValue))
