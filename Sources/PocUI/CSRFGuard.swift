@@ -6,7 +6,8 @@ import NIOCore
 /// session's CSRF token, as the form field `csrf` or the header
 /// `X-CSRF-Token`, and must not come from another origin (`Origin`,
 /// `Sec-Fetch-Site`; an opaque `Origin: null` only with `Sec-Fetch-Site:
-/// same-origin`); else 403. The checked form is handed to the route.
+/// same-origin`); else 403. The checked form (URL-encoded, or multipart with
+/// files) is handed to the route.
 struct CSRFGuard: RouterMiddleware {
     typealias Context = UIRequestContext
     let state: UIState
@@ -23,7 +24,10 @@ struct CSRFGuard: RouterMiddleware {
             return refused(context)
         }
         var buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        let form = buffer.withUnsafeReadableBytes { FormFields(body: $0) }
+        let boundary = request.headers[.contentType].flatMap { FormFields.multipartBoundary(contentType: $0) }
+        let form = buffer.withUnsafeReadableBytes { bytes in
+            boundary.map { FormFields(multipart: bytes, boundary: $0) } ?? FormFields(body: bytes)
+        }
         _ = buffer.withUnsafeMutableReadableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
         guard let token = request.headers[.csrfToken] ?? form["csrf"], session.csrf.matches(token) else { return refused(context) }
         var context = context

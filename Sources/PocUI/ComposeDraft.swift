@@ -22,6 +22,18 @@ struct ComposeDraft {
     var rfi: [String: String] = [:]
     /// The comma-separated recipients the user confirmed on the confirmation page.
     var confirmed = ""
+    /// The files attached: uploaded with this form, or kept from the form before.
+    var attachments: [File] = []
+
+    /// A file attached, its media type from its name as `poc send --attach` gives it.
+    struct File {
+        var name: String
+        var data: Data
+        var mediaType: String { AttachmentMediaType.of(fileName: name) }
+    }
+
+    /// At most this many files are kept from one form to the next.
+    static let maximumAttachments = 20
 
     /// The eight RFI fields: form name, catalog key (core's `field.` keys), key path.
     nonisolated(unsafe) static let rfiFields: [(name: String, path: WritableKeyPath<RFIFields, String>)] = [  // immutable after init
@@ -36,9 +48,11 @@ struct ComposeDraft {
 
     init() {}
 
-    /// Reads a draft through `value` (a form's or a query's lookup); line
-    /// breaks as browsers send them (CRLF) become LF, as typed in a terminal.
-    init(_ value: (String) -> String?) {
+    /// Reads a draft through `value` (a form's or a query's lookup) and the
+    /// files uploaded with it; line breaks as browsers send them (CRLF) become
+    /// LF, as typed in a terminal. Files kept from the form before come back as
+    /// `kept_name_N` and `kept_data_N` (base64), unless `kept_remove_N` is ticked.
+    init(_ value: (String) -> String?, files: [FormFields.UploadedFile] = []) {
         func text(_ name: String) -> String {
             String((value(name) ?? "").replacingOccurrences(of: "\r\n", with: "\n").prefix(Self.maximumFieldLength))
         }
@@ -62,6 +76,15 @@ struct ComposeDraft {
             if let id = value("pick\(index)"), !id.isEmpty { picked.append(id) }
         }
         if !picked.isEmpty { addRecipients(picked) }
+        for index in 0..<Self.maximumAttachments {
+            guard let name = value("kept_name_\(index)"), !name.isEmpty, value("kept_remove_\(index)") != "1",
+                let data = value("kept_data_\(index)").flatMap({ Data(base64Encoded: $0) })
+            else { continue }
+            attachments.append(File(name: name, data: data))
+        }
+        for file in files where attachments.count < Self.maximumAttachments {
+            attachments.append(File(name: file.fileName.isEmpty ? "attachment" : file.fileName, data: Data(file.bytes)))
+        }
     }
 
     /// Adds ids to `to`, each once.
@@ -85,6 +108,10 @@ struct ComposeDraft {
         if share { fields.append(("share", "1")) }
         if exercise { fields.append(("exercise", "1")) }
         for field in Self.rfiFields { fields.append(("rfi_\(field.name)", rfi[field.name] ?? "")) }
+        for (index, file) in attachments.enumerated() {
+            fields.append(("kept_name_\(index)", file.name))
+            fields.append(("kept_data_\(index)", file.data.base64EncodedString()))
+        }
         return fields
     }
 
@@ -150,14 +177,19 @@ struct ComposeDraft {
     /// The message to send to `recipients`, built as `poc send` and `poc rfi` build it
     /// (an RFI through PocKit's ``PocKit/RFIForm``: body from the fields, default subject).
     func message(_ checked: Checked, from me: POCID, to recipients: [POCID]) throws(PocError) -> InnerMessage {
+        let files = attachments.map { Attachment(name: $0.name, mediaType: $0.mediaType, data: $0.data) }
+        var message: InnerMessage
         if checked.type == .rfi {
-            return try RFIForm.message(
+            message = try RFIForm.message(
                 from: me, to: recipients, urgency: checked.urgency, exercise: exercise, consentToShare: share, tlp: checked.tlp,
                 subject: subject, inReplyTo: checked.inReplyTo, fields: rfiValues)
+        } else {
+            message = InnerMessage(
+                from: me, to: recipients, urgency: checked.urgency, exercise: exercise, type: checked.type, consentToShare: share,
+                tlp: checked.tlp, subject: subject, body: body, inReplyTo: checked.inReplyTo)
         }
-        return InnerMessage(
-            from: me, to: recipients, urgency: checked.urgency, exercise: exercise, type: checked.type, consentToShare: share,
-            tlp: checked.tlp, subject: subject, body: body, inReplyTo: checked.inReplyTo)
+        message.attachments = files.isEmpty ? nil : files
+        return message
     }
 }
 

@@ -28,7 +28,7 @@ struct ComposePage {
         let frame = PageRenderer.Frame.signedIn(t["compose.title"], context: context, client: client, path: "/compose", current: "compose")
         var data: [String: Any] = [
             "to": draft.to, "query": draft.query, "subject": draft.subject, "body": draft.body, "share": draft.share,
-            "exercise": draft.exercise, "rfiSubjectHint": t["compose.subject_rfi_hint"],
+            "exercise": draft.exercise, "rfiDefaultSubject": RFIForm.defaultSubject(RFIFields()) + ": …",
         ]
         if let session = context.session { data["csrf"] = session.csrf.text }
         if let notice = outcome.notice { data["notice"] = notice }
@@ -58,6 +58,8 @@ struct ComposePage {
             ]
         }
         if !draft.inReplyTo.isEmpty { data["inReplyTo"] = draft.inReplyTo }
+        data["kept"] = Self.attachmentRows(draft, t)
+        data["hasKept"] = !draft.attachments.isEmpty
 
         // States, roles and the search come from the verified directory; without
         // the relay the ids still work (sealed to pinned keys, queued).
@@ -108,6 +110,16 @@ struct ComposePage {
         return state.renderer.page("compose", data: data, frame: frame, language: context.language, status: status)
     }
 
+    /// The files of a draft as the template lists them (name, size, the kept fields).
+    static func attachmentRows(_ draft: ComposeDraft, _ t: Catalog) -> [[String: Any]] {
+        draft.attachments.enumerated().map { index, file -> [String: Any] in
+            [
+                "index": String(index), "name": file.name, "data": file.data.base64EncodedString(), "size": String(file.data.count),
+                "mediaType": file.mediaType, "removeLabel": t.format("compose.attachment_remove", ["name": file.name]),
+            ]
+        }
+    }
+
     /// Whether a directory entry matches a search: its state code, its role (the
     /// word or its name in the interface's language), its entity (or the entity's
     /// English translation), or its POC id, ignoring case and accents.
@@ -136,7 +148,7 @@ struct ComposePage {
                 ["state": group.state.rawValue, "count": String(group.pocs.count), "pocs": group.pocs.map(\.rawValue).joined(separator: ", ")]
             },
             "typeLabel": t["type.\(draft.type)"], "urgency": draft.urgency, "urgencyLabel": t["urgency.\(draft.urgency)"],
-            "exercise": draft.exercise,
+            "exercise": draft.exercise, "attachments": Self.attachmentRows(draft, t), "hasAttachments": !draft.attachments.isEmpty,
             "subject": draft.type == "rfi" && draft.subject.trimmingCharacters(in: .whitespaces).isEmpty
                 ? RFIForm.defaultSubject(draft.rfiValues) : draft.subject,
         ]

@@ -81,7 +81,7 @@ struct ComposeRoutes {
     private func send(_ request: Request, _ context: UIRequestContext, _ client: PocClient) async -> Response {
         let t = state.renderer.catalogs[context.language]
         let page = ComposePage(state: state, client: client)
-        let draft = ComposeDraft { context.form?[$0] }
+        let draft = ComposeDraft({ context.form?[$0] }, files: context.form?.files("attachment") ?? [])
         switch context.form?["action"] {
         case "back", "search": return await page.render(request, context, draft: draft)
         default: break

@@ -14,6 +14,8 @@ public struct UIRequestContext: RequestContext {
         coreContext = .init(source: source)
     }
 
-    /// Forms are small: a passphrase, a language, later a message.
-    public var maxUploadSize: Int { 1024 * 1024 }
+    /// Forms are small (a passphrase, a language) but for a message with
+    /// attachments: room for them at a relay's usual limits, and again in base64
+    /// on the broadcast confirmation. PocKit's size rule judges the message itself.
+    public var maxUploadSize: Int { 8 * 1024 * 1024 }
 }

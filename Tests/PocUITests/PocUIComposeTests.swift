@@ -1,7 +1,12 @@
+import AsyncHTTPClient
 import Foundation
+import Logging
+import NIOCore
 import NIOHTTP1
+import PocKit
 import PocUI
 import RelayProtocol
+import RelayServer
 import RelayTestSupport
 import Testing
 
@@ -282,5 +287,170 @@ struct PocUIComposeTests {
             let read = await UIFixture.poc(ui.root, "fra", ["read", Self.sentID(sent)])
             #expect(read.contains("Reply to: \(original)"), "\(read)")
         }
+    }
+
+    @Test(
+        "attachments: a multipart form sends the files (PocKit's media types); too large is PocKit's size rule (422, the file kept); a broadcast carries them through the confirmation"
+    )
+    func attachments() async throws {
+        var fra = ""
+        try await UIFixture.with(prepare: { _, fraID, _ in fra = fraID }) { ui in
+            let (cookie, csrf) = try await ui.loginAndUnlock()
+            let session = ["poc_session": cookie]
+            let log = Data("09:12 UTC scan from 192.0.2.7\n".utf8)
+            let noToken = try await ui.multipart(
+                "/compose/send", cookies: session, fields: [("to", fra), ("body", "x"), ("action", "send")], files: [("scan.log", log)])
+            #expect(noToken.status == 403, "the CSRF token is checked in a multipart form too")
+            let sent = try await ui.multipart(
+                "/compose/send", cookies: session,
+                fields: [("csrf", csrf), ("action", "send"), ("to", fra), ("subject", "Logs"), ("body", "Attached.\r\nTwo files.")],
+                files: [("scan.log", log), ("notes.txt", Data("notes".utf8))])
+            #expect(sent.status == 303, "\(sent.body)")
+            let read = await UIFixture.poc(ui.root, "fra", ["read", Self.sentID(sent)])
+            #expect(read.contains("Attachment: scan.log (application/octet-stream, \(log.count) bytes)"), "\(read)")
+            #expect(read.contains("Attachment: notes.txt (text/plain, 5 bytes)"))
+            #expect(read.contains("Attached.\nTwo files."))
+
+            let big = Data(repeating: 0x41, count: 1_100_000)
+            let tooLarge = try await ui.multipart(
+                "/compose/send", cookies: ["poc_session": cookie, "lang": "es"],
+                fields: [("csrf", csrf), ("action", "send"), ("to", fra), ("subject", "Volcado"), ("body", "Adjunto.")], files: [("dump.bin", big)])
+            #expect(tooLarge.status == 422)
+            #expect(tooLarge.body.contains("No enviado:") && tooLarge.body.contains("at most"), "PocKit's size rule")
+            #expect(tooLarge.body.contains(#"<input type="hidden" name="kept_name_0" value="dump.bin">"#), "the file kept")
+            #expect(tooLarge.body.contains(#"value="Volcado""#))
+            let removed = try await ui.multipart(
+                "/compose/send", cookies: session,
+                fields: [
+                    ("csrf", csrf), ("action", "send"), ("to", fra), ("subject", "Volcado"), ("body", "Adjunto."), ("kept_name_0", "dump.bin"),
+                    ("kept_data_0", big.base64EncodedString()), ("kept_remove_0", "1"),
+                ], files: [])
+            #expect(removed.status == 303, "the file ticked for removal is left out: \(removed.status)")
+
+            let usa = try await UIFixture.enrol(ui.root, ui.relay, "usa", state: "USA", role: .technical)
+            let confirm = try await ui.multipart(
+                "/compose/send", cookies: session,
+                fields: [("csrf", csrf), ("action", "send"), ("to", "\(fra), \(usa)"), ("subject", "Both"), ("body", "See the file.")],
+                files: [("ioc.csv", Data("ip\n192.0.2.7\n".utf8))])
+            #expect(confirm.status == 200)
+            #expect(confirm.body.contains("Confirm the recipients"))
+            #expect(confirm.body.contains("ioc.csv"))
+            let encoded = Data("ip\n192.0.2.7\n".utf8).base64EncodedString()
+            #expect(confirm.body.contains(#"<input type="hidden" name="kept_data_0" value="\#(encoded)">"#))
+            let go = try await ui.request(
+                .POST, "/compose/send", cookies: session,
+                form: Self.form(
+                    csrf,
+                    [
+                        ("to", "\(fra), \(usa)"), ("subject", "Both"), ("body", "See the file."), ("kept_name_0", "ioc.csv"),
+                        ("kept_data_0", encoded),
+                        ("confirmed", [fra, usa].sorted().joined(separator: ",")),
+                    ]))
+            #expect(go.status == 303, "\(go.body)")
+            let usaRead = await UIFixture.poc(ui.root, "usa", ["read", Self.sentID(go)])
+            #expect(usaRead.contains("Attachment: ioc.csv (text/csv, 13 bytes)"), "\(usaRead)")
+        }
+    }
+
+    @Test("relay unreachable: sealed to the pinned key and queued, the page says so, the outbox lists it; Send now sends it once the relay is back")
+    func outbox() async throws {
+        let data = try TemporaryDirectory(prefix: "compose-relay")
+        defer { data.remove() }
+        let root = try TemporaryDirectory(prefix: "poc-ui-compose")
+        defer { root.remove() }
+        _ = FileManager.default.createFile(atPath: root.file("passphrase"), contents: Data(UIFixture.passphrase.utf8))
+        var fra = ""
+        let stopped = try await LiveRelay.with(dataDirectory: data.path) { relay in
+            fra = try await UIFixture.enrol(root, relay, "fra", state: "FRA", role: .technical)
+            _ = try await UIFixture.enrol(root, relay, "deu", state: "DEU", role: .technical)
+            await UIFixture.poc(root, "deu", ["directory"])  // pins FRA's keys
+            return relay
+        }
+        let port = try #require(stopped.baseURL.port)
+        let quiet = {
+            var logger = Logger(label: "poc-ui-compose-test")
+            logger.logLevel = .critical
+            return logger
+        }()
+        let configuration = PocUIConfiguration(home: PocHome(explicit: root.file("deu"), environment: [:]))
+        let (urls, continuation) = AsyncStream.makeStream(of: URL.self)
+        let server = Task {
+            defer { continuation.finish() }
+            try await PocUIServer(configuration: configuration, logger: quiet).run(gracefulShutdownSignals: []) { continuation.yield($0) }
+        }
+        defer { server.cancel() }
+        var iterator = urls.makeAsyncIterator()
+        let url = try #require(await iterator.next(), "poc ui did not start")
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        let ui = UIFixture(root: root, relay: stopped, url: url, http: http)
+        do {
+            let (cookie, csrf) = try await ui.loginAndUnlock()
+            let session = ["poc_session": cookie]
+            let sent = try await ui.request(
+                .POST, "/compose/send", cookies: session,
+                form: Self.form(csrf, [("to", fra), ("urgency", "immediate"), ("subject", "While offline"), ("body", "Queued.")]))
+            #expect(sent.status == 303, "\(sent.body)")
+            let id = Self.sentID(sent)
+            let done = try await ui.request(.GET, "/compose/sent/\(id)", cookies: session)
+            #expect(done.body.contains("Waiting in the outbox"))
+            #expect(done.body.contains("the message is sealed and waits in the outbox"))
+            #expect(done.body.contains(#"action="/compose/outbox/send""#))
+            let page = try await ui.request(.GET, "/compose", cookies: session)
+            #expect(page.status == 200)
+            #expect(page.body.contains("The verified directory could not be loaded"))
+            #expect(page.body.contains(#"<code dir="ltr" class="outbox-id">\#(id)</code>"#), "the outbox lists it")
+            #expect(page.body.contains("While offline"))
+            let noToken = try await ui.request(.POST, "/compose/outbox/send", cookies: session, form: [])
+            #expect(noToken.status == 403)
+            let still = try await ui.request(.POST, "/compose/outbox/send", cookies: session, form: [("csrf", csrf)])
+            #expect(still.headers.first(name: "Location") == "/compose?outbox_sent=0&outbox_waiting=1")
+            let stillPage = try await ui.request(.GET, "/compose?outbox_sent=0&outbox_waiting=1", cookies: ["poc_session": cookie, "lang": "ru"])
+            #expect(stillPage.body.contains("Исходящие: отправлено 0, ещё ожидают 1."))
+
+            try await LiveRelay.with(dataDirectory: data.path, configure: { $0.port = port }) { _ in
+                let now = try await ui.request(.POST, "/compose/outbox/send", cookies: session, form: [("csrf", csrf)])
+                #expect(now.headers.first(name: "Location") == "/compose?outbox_sent=1&outbox_waiting=0")
+                let after = try await ui.request(.GET, "/compose", cookies: session)
+                #expect(!after.body.contains("outbox-id"), "the outbox is empty")
+                let accepted = try await ui.request(.GET, "/compose/sent/\(id)", cookies: session)
+                #expect(accepted.body.contains("The relay accepted the message"))
+                let listed = try await Self.inbox(root, "fra")
+                #expect(listed.filter { $0["id"] as? String == id }.count == 1, "sent once, with its id: \(listed)")
+            }
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try await http.shutdown()
+    }
+}
+
+extension UIFixture {
+    /// A `multipart/form-data` POST, as a browser sends a form with file inputs (files under `attachment`).
+    func multipart(
+        _ path: String, cookies: [String: String], fields: [(String, String)], files: [(name: String, data: Data)]
+    ) async throws -> Answer {
+        let boundary = "----PocUIComposeTest\(UInt64.random(in: 0...UInt64.max))"
+        var body = Data()
+        for (name, value) in fields {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        for file in files {
+            body.append(
+                Data(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                        .utf8))
+            body.append(file.data)
+            body.append(Data("\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)--\r\n".utf8))
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = .POST
+        request.headers.add(name: "Cookie", value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await http.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
+        return Answer(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))
     }
 }
