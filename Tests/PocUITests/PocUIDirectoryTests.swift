@@ -3,6 +3,7 @@ import NIOHTTP1
 import PocKit
 import PocUI
 import RelayProtocol
+import RelayService
 import RelayTestSupport
 import Sodium
 import Testing
@@ -230,6 +231,53 @@ struct PocUIDirectoryTests {
             let unknownVerify = try await ui.request(
                 .POST, "/directory/ZZZ-TEC-9/verify", cookies: session, form: [("csrf", csrf), ("fingerprint", String(repeating: "A", count: 32))])
             #expect(unknownVerify.status == 404 || unknownVerify.status == 422)
+        }
+    }
+}
+
+@Suite("poc ui: the directory with 1,000 entries")
+struct PocUIDirectoryScaleTests {
+    @Test("about 1,000 entries: the whole list renders, every row with its trust, and a search narrows it; timings printed, not asserted")
+    func thousandEntries() async throws {
+        try await UIFixture.with(prepare: { _, _, _ in }) { ui in
+            let codes = StateCode.assignedCountryCodes.sorted().filter { $0 != "FRA" && $0 != "DEU" }
+            var enrolled = 0
+            for round in 0..<5 {
+                for code in codes where enrolled < 998 {
+                    let role: Role = round % 2 == 0 ? .technical : .diplomatic
+                    let invite = try await ui.relay.service.invite(state: try StateCode(code), role: role)
+                    let identity = SigningKeyPair(), box = BoxKeyPair()
+                    let certificate = KeyCertificate.issue(boxKey: box.publicKey, createdAt: .now(), identity: identity)
+                    let details = EntryDetails(
+                        kind: .institution, entity: "\(code) \(role) team \(round)", email: "poc\(round)@\(code.lowercased()).example",
+                        languages: ["en"], entryLanguage: .fr, translationEn: EntryTranslation(entity: "\(code) team"))
+                    _ = try await ui.relay.service.enrol(
+                        EnrolRequest(
+                            token: invite.token, signingKey: identity.publicKey.rawRepresentation, keyCertificate: certificate, entry: details))
+                    enrolled += 1
+                }
+            }
+            let (cookie, _) = try await ui.loginAndUnlock()
+            let session = UIFixture.directorySession(cookie)
+            var timings: [Duration] = []
+            var body = ""
+            for _ in 0..<4 {
+                let start = ContinuousClock.now
+                let page = try await ui.request(.GET, "/directory", cookies: session)
+                timings.append(ContinuousClock.now - start)
+                #expect(page.status == 200)
+                body = page.body
+            }
+            let total = enrolled + 2
+            #expect(body.contains("\(total) of \(total) points of contact shown."))
+            #expect(body.components(separatedBy: "<tr class=\"trust-row-").count - 1 == total)
+            let start = ContinuousClock.now
+            let search = try await ui.request(.GET, "/directory?state=ZWE&role=technical", cookies: session)
+            let searchTime = ContinuousClock.now - start
+            #expect(search.body.contains("2 of \(total) points of contact shown.") && search.body.contains("ZWE technical team 2"))
+            print(
+                "directory with 1000 entries: first \(timings[0]) (pins every key), then \(timings.dropFirst().map(\.description)); search \(searchTime)"
+            )
         }
     }
 }
