@@ -40,16 +40,8 @@ public struct PocUIServer: Sendable {
         if let passphrase { try await vault.unlock(passphrase: passphrase) }
         let state = try UIState(vault: vault, resources: resources)
         await state.sessions.whenLoggedIn(onLogin)
-        let router = Router(context: UIRequestContext.self)
-        router.add(middleware: SecurityHeaders())
-        router.add(middleware: HostGuard(state: state))
-        router.add(middleware: LanguageMiddleware())
-        router.add(middleware: ErrorPages(state: state))
-        router.add(middleware: SessionGuard(state: state))
-        router.add(middleware: CSRFGuard(state: state))
-        UIRoutes(state: state).add(to: router)
         let application = Application(
-            router: router,
+            router: Self.router(state: state),
             // Another local user's connections are closed before any byte is read.
             server: .http1(configuration: .init(additionalChannelHandlers: [LocalPeerGuard()])),
             configuration: .init(address: .hostname("127.0.0.1", port: configuration.port), serverName: nil),
@@ -71,5 +63,24 @@ public struct PocUIServer: Sendable {
             throw PocError("the web interface stopped: \(error)", status: .unavailable)
         }
         await vault.lock()
+    }
+
+    /// Every route behind the guards, outermost first: the security headers on
+    /// every answer, the Host, the language, error pages, the session, the CSRF token.
+    static func router(state: UIState) -> Router<UIRequestContext> {
+        let router = Router(context: UIRequestContext.self)
+        router.add(middleware: SecurityHeaders())
+        router.add(middleware: HostGuard(state: state))
+        router.add(middleware: LanguageMiddleware())
+        router.add(middleware: ErrorPages(state: state))
+        router.add(middleware: SessionGuard(state: state))
+        router.add(middleware: CSRFGuard(state: state))
+        UIRoutes(state: state).add(to: router)
+        return router
+    }
+
+    /// Every route as `(method, path)` (`("POST", "/message/{id}/open")`), for the tests that check each one's guards.
+    static func routeList(state: UIState) -> [(method: String, path: String)] {
+        router(state: state).routes.map { ($0.method.rawValue, $0.path.description) }
     }
 }
