@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
 import PocUI
@@ -159,6 +160,66 @@ struct PocUIDashboardTests {
             let followUp = try Self.section(html, from: #"<table class="data follow-up">"#, to: "</table>")
             #expect(followUp.contains("لم يرد") && followUp.contains(f.bra.id.rawValue))
             #expect(html.contains("المعروض: الحركة الفعلية فقط"))
+        }
+    }
+
+    @Test("every string the dashboard's template names is in the catalogs (a missing one would render as nothing)")
+    func templateKeysExist() throws {
+        let template = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../Sources/PocUI/Resources/templates/dashboard.mustache")
+        let text = try String(contentsOf: template, encoding: .utf8)
+        let english = try #require(try UIResources.load().catalogs.tables[.en])
+        let keys = text.matches(of: /\{\{t\.([a-z0-9_.]+)\}\}/).map { String($0.1) }
+        #expect(keys.count > 60)
+        for key in Set(keys) { #expect(english[key] != nil, "\(key) is not in the catalogs") }
+    }
+
+    @Test("before any campaign or message: the page says so instead of empty charts; the follow-up CSV has its header alone")
+    func nothingYet() async throws {
+        try await LiveRelay.with { relay in
+            let root = try TemporaryDirectory(prefix: "poc-ui-dashboard-empty")
+            defer { root.remove() }
+            _ = FileManager.default.createFile(atPath: root.file("passphrase"), contents: Data(UIFixture.passphrase.utf8))
+            _ = try await UIFixture.enrol(root, relay, "uno", state: "UNO", role: .custodian)
+            let server = try await UIServer.start(home: root.file("uno"))
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+            let ui = UIFixture(root: root, relay: relay, url: server.url, http: http)
+            let outcome: Result<Void, any Error>
+            do {
+                let (cookie, _) = try await ui.loginAndUnlock()
+                let page = try await ui.request(.GET, "/dashboard", cookies: ["poc_session": cookie])
+                #expect(page.status == 200)
+                #expect(page.body.contains("No ping campaign yet."))
+                #expect(page.body.contains("No real message accepted yet."))
+                #expect(page.body.contains("No message is waiting for a receipt past its window."))
+                #expect(!page.body.contains("<svg"), "no chart without figures")
+                let csv = try await ui.request(.GET, "/dashboard/follow-up.csv", cookies: ["poc_session": cookie])
+                #expect(csv.status == 200 && csv.body.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1)
+                outcome = .success(())
+            } catch { outcome = .failure(error) }
+            try? await http.shutdown()
+            await server.stop()
+            try outcome.get()
+        }
+    }
+
+    @Test("every language: the page in its language with no key left untranslated; an unknown traffic value shows real traffic")
+    func everyLanguage() async throws {
+        try await DashboardFixture.with { f in
+            let (cookie, _) = try await f.ui.loginAndUnlock()
+            let titles = [
+                "en": "Custodian's dashboard", "fr": "Tableau de bord du dépositaire", "es": "Panel del custodio", "ru": "Панель хранителя",
+                "zh": "保管方仪表板", "ar": "لوحة متابعة أمين الدليل",
+            ]
+            for (language, title) in titles {
+                let page = try await f.ui.request(.GET, "/dashboard?traffic=bogus", cookies: ["poc_session": cookie, "lang": language])
+                #expect(page.status == 200)
+                #expect(page.body.contains(#"<html lang="\#(language)""#))
+                #expect(page.body.contains("<h1>\(title.replacingOccurrences(of: "'", with: "&#39;"))</h1>"), "\(language)")
+                #expect(page.body.firstMatch(of: /dashboard\.[a-z_]+\.[a-z_0-9]+/) == nil, "a key shown as text in \(language)")
+                #expect(page.body.contains(#"href="/dashboard?traffic=exercise""#), "real traffic shown for an unknown value")
+                #expect(page.body.contains(f.bra.id.rawValue))
+            }
         }
     }
 
