@@ -28,8 +28,9 @@ struct Alerts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show your alert channels, your urgencies, and how each channel fared.",
             discussion: """
-                Per channel: when it last took an alert, its last failure with the time and the reason, and \
-                the alerts still pending (being retried).
+                Per channel: its status (working, failing, untested, or unset with alerts still pending), \
+                when it last took an alert, its last failure with the time and the reason, and the alerts \
+                still pending (being retried).
 
                 Examples:
                   poc alerts
@@ -49,11 +50,11 @@ struct Alerts: AsyncParsableCommand {
                 for line in Alerts.settingsLines(overview.settings) { environment.write(line) }
                 if !overview.channels.isEmpty {
                     environment.write("")
-                    var rows = [["CHANNEL", "LAST SENT", "LAST FAILURE", "PENDING"]]
+                    var rows = [["CHANNEL", "STATUS", "LAST SENT", "LAST FAILURE", "PENDING"]]
                     for channel in overview.channels {
                         rows.append([
-                            channel.channel.rawValue, channel.lastSentAt?.description ?? "never", Alerts.failureText(channel),
-                            String(channel.pending),
+                            channel.channel.rawValue, channel.health.rawValue, channel.lastSentAt?.description ?? "never",
+                            Alerts.failureText(channel), String(channel.pending),
                         ])
                     }
                     for line in columns(rows) { environment.write(line) }

@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import PocKit
 import PocUI
 import RelayProtocol
 import RelayTestSupport
@@ -7,6 +8,23 @@ import Testing
 
 @Suite("poc ui: settings, against a live relay")
 struct PocUISettingsTests {
+    @Test("a channel's health: unset without a target, failing when the last failure is the latest, working after a sent alert, else untested")
+    func channelHealth() {
+        let (early, late) = (Timestamp(secondsSince1970: 1_000), Timestamp(secondsSince1970: 2_000))
+        func health(email: String?, sent: Timestamp?, failed: Timestamp?) -> AlertsOverview.Channel.Health? {
+            let status = AlertChannelsStatus(channels: [
+                .init(channel: .email, lastSentAt: sent, lastFailureAt: failed, lastFailure: failed.map { _ in "refused" }, pending: 1)
+            ])
+            return AlertsOverview(settings: AlertSettings(email: email, webhook: nil, urgencies: [.flash]), status: status).channels.first?.health
+        }
+        #expect(health(email: "a@example.org", sent: nil, failed: nil) == .untested)
+        #expect(health(email: "a@example.org", sent: late, failed: nil) == .working)
+        #expect(health(email: "a@example.org", sent: late, failed: early) == .working)
+        #expect(health(email: "a@example.org", sent: early, failed: late) == .failing)
+        #expect(health(email: "a@example.org", sent: nil, failed: early) == .failing)
+        #expect(health(email: nil, sent: nil, failed: early) == .unset)
+    }
+
     @Test(
         "alert channels: none set is warned; saved through PocKit (303); refused values are 422 with the form kept; a test alert names each channel")
     func alertChannels() async throws {
