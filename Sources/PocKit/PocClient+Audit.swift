@@ -11,14 +11,23 @@ extension PocClient {
         guard role == .custodian else {
             throw PocError("\(me) is not a custodian: only a custodian sees the audit", status: .noPermission)
         }
-        let pings = try await relay { try await session.auditPings() }
-        let delivery = try await relay { try await session.auditDelivery() }
-        let info = try await relay { try await api.relayInfo() }
-        var windows: [Urgency: Int64] = [:]
-        for (name, seconds) in info.receiptWindows {
-            if let urgency = Urgency(rawValue: name) { windows[urgency] = seconds }
+        // The four answers are independent: asked at once, the page waits for the slowest, not their sum.
+        async let pings = relay { try await session.auditPings() }
+        async let delivery = relay { try await session.auditDelivery() }
+        async let info = relay { try await api.relayInfo() }
+        async let directory = verifiedDirectory()
+        do {
+            var windows: [Urgency: Int64] = [:]
+            for (name, seconds) in try await info.receiptWindows {
+                if let urgency = Urgency(rawValue: name) { windows[urgency] = seconds }
+            }
+            return AuditReport(
+                pings: try await pings, delivery: try await delivery, receiptWindows: windows, directory: try await directory.entries,
+                fetchedAt: .now())
+        } catch let error as PocError {
+            throw error
+        } catch {
+            throw PocError("\(error)")
         }
-        let directory = try await verifiedDirectory()
-        return AuditReport(pings: pings, delivery: delivery, receiptWindows: windows, directory: directory.entries, fetchedAt: .now())
     }
 }

@@ -11,8 +11,10 @@ struct DashboardPage {
     let catalog: Catalog
     /// Exercise traffic shown instead of real traffic.
     let exercise: Bool
-    /// How many campaigns the compliance chart shows (the newest); the table shows them all.
-    static let chartCampaigns = 4
+    /// How many campaigns the compliance chart shows (the newest): four, or two
+    /// when more than 40 states were pinged, so that the chart of every state
+    /// stays readable; the table shows them all.
+    static func chartCampaigns(states: Int) -> Int { states > 40 ? 2 : 4 }
 
     private var t: Catalog { catalog }
     private var rtl: Bool { catalog.language.direction == "rtl" }
@@ -96,7 +98,7 @@ struct DashboardPage {
         let campaigns = report.campaignFigures
         let states = report.pingedStates
         guard !campaigns.isEmpty else { return [:] }
-        let shown = Array(campaigns.suffix(Self.chartCampaigns))
+        let shown = Array(campaigns.suffix(Self.chartCampaigns(states: states.count)))
         let latestID = campaigns.last?.campaignID
         var bars: [ChartSVG.Bar] = []
         var described: [String] = []
