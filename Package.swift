@@ -220,6 +220,7 @@ let package = Package(
             name: "RelayBenchmarks",
             dependencies: [
                 "Sodium", "RelayProtocol", "CSodium", "RelayTestSupport", "RelayServer", "RelayClient", "RelayStore", "RelayService", "ProcessLaunch",
+                "PocKit", "PocUI",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

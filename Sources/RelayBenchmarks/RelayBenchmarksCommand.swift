@@ -9,6 +9,7 @@ import ArgumentParser
 ///     swift run -c release relay-benchmarks limits [--runs 5] [--seconds 1] [--json FILE]
 ///     swift run -c release relay-benchmarks poc-inbox [--runs 10] [--json FILE]
 ///     swift run -c release relay-benchmarks alerts [--runs 5] [--messages 300] [--json FILE]
+///     swift run -c release relay-benchmarks ui [--runs 50] [--entries 999] [--records 10000] [--json FILE]
 ///
 /// `relay` starts a real relay over TLS on 127.0.0.1 in a temporary directory
 /// and, for memory, the real `poc-relay serve` beside this binary (build it
@@ -28,8 +29,12 @@ struct RelayBenchmarksCommand: AsyncParsableCommand {
               swift run -c release relay-benchmarks limits
               swift build -c release && swift run -c release relay-benchmarks poc-inbox
               swift run -c release relay-benchmarks alerts
+              swift run -c release relay-benchmarks ui
             """,
-        subcommands: [CryptoCommand.self, RelayCommand.self, LimitsCommand.self, PocInboxCommand.self, AlertsCommand.self, FloorServerCommand.self],
+        subcommands: [
+            CryptoCommand.self, RelayCommand.self, LimitsCommand.self, PocInboxCommand.self, AlertsCommand.self, UIPagesCommand.self,
+            FloorServerCommand.self,
+        ],
         defaultSubcommand: CryptoCommand.self
     )
 }
