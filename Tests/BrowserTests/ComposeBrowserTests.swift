@@ -25,7 +25,9 @@ extension Browser {
                 let (ui, login) = try await homes.startUI()
                 let outcome: Result<Void, any Error>
                 do {
-                    outcome = .success(try await Self.flow(login: login, shots: shots))
+                    let advisory = homes.homes.file("advisory.txt")
+                    try Data("Patch KB-2026-12 before 15 December.\n".utf8).write(to: URL(fileURLWithPath: advisory))
+                    outcome = .success(try await Self.flow(login: login, shots: shots, attachment: advisory))
                 } catch { outcome = .failure(error) }
                 await UIHomes.stop(ui)
                 _ = try? await homes.run("fra", ["lock"])
@@ -38,11 +40,14 @@ extension Browser {
                 #expect(rfi["subject"] as? String == Self.subject)
                 #expect(lines.contains { $0["subject"] as? String == "Patch advisory" }, "the confirmed broadcast reached DEU")
                 let usa = try await homes.run("usa", ["inbox", "--format", "json"]).standardOutput
-                #expect(usa.contains("Patch advisory"), "and USA")
+                let usaLines = try JSONSerialization.jsonObject(with: Data(usa.utf8)) as? [[String: Any]] ?? []
+                let patch = try #require(usaLines.first { $0["subject"] as? String == "Patch advisory" }, "and USA: \(usa)")
+                let read = try await homes.run("usa", ["read", try #require(patch["id"] as? String)]).standardOutput
+                #expect(read.contains("Attachment: advisory.txt (text/plain, 37 bytes)"), "the file, through the confirmation: \(read)")
             }
         }
 
-        static func flow(login: URL, shots: String) async throws {
+        static func flow(login: URL, shots: String, attachment: String) async throws {
             let session = try await WebDriver.withBrowser(language: "en", width: 1280, height: 2400) { browser in
                 try await browser.navigate(to: login)
                 _ = try await browser.waitForElement("main h1")
@@ -78,7 +83,7 @@ extension Browser {
                 let sentID = try await browser.waitForElement("#sent-id")
                 #expect((try? MessageID(try await sentID.text())) != nil)
                 #expect(try await browser.findElement(".notice").text().contains("The relay accepted the message"))
-                try await browser.saveScreenshot("en-compose-sent", in: shots)
+                try await screenshot(browser, "en-compose-sent", in: shots)
 
                 // To every technical POC (DEU and USA): the confirmation first, with the count.
                 try await tab(browser, to: "a[href='/compose']")
@@ -93,14 +98,17 @@ extension Browser {
                 try await browser.press("Patch advisory")
                 try await tab(browser, to: "#compose-body")
                 try await browser.press("Apply the vendor's patch of 1 December.")
+                try await browser.findElement("#compose-attachments").sendKeys(attachment)
+                #expect(try await browser.findElement("#attachments-chosen").text() == "advisory.txt")
                 try await browser.executeScript("window.scrollTo(0, 0);")
-                try await browser.saveScreenshot("en-compose", in: shots)
+                try await screenshot(browser, "en-compose", in: shots)
                 try await tab(browser, to: "#compose-send")
                 try await browser.press(WebDriverKey.enter)
                 let count = try await browser.waitForElement(".confirm-count")
                 #expect(try await count.text() == "Points of contact: 2. States: 2.")
                 #expect(try await browser.findElement("#confirm-send").text() == "Send to all 2")
-                try await browser.saveScreenshot("en-compose-confirm", in: shots)
+                #expect(try await browser.findElement(".confirm-message .kept").text().contains("advisory.txt"))
+                try await screenshot(browser, "en-compose-confirm", in: shots)
                 try await tab(browser, to: "#confirm-back")
                 try await browser.press(WebDriverKey.enter)
                 let subjectField = try await browser.waitForElement("#compose-subject")
@@ -127,12 +135,23 @@ extension Browser {
                 try await browser.findElement("#compose-subject").sendKeys("نشرة التصحيح")
                 try await browser.findElement("#compose-body").sendKeys("طبّقوا تصحيح المورّد.")
                 try await browser.findElement("#compose-role").sendKeys("تقني")
-                try await browser.saveScreenshot("ar-compose", in: shots)
+                try await screenshot(browser, "ar-compose", in: shots)
                 try await browser.findElement("#compose-send").sendKeys(WebDriverKey.enter)
                 let count = try await browser.waitForElement(".confirm-count")
                 #expect(try await count.text() == "جهات الاتصال: 2. الدول: 2.")
-                try await browser.saveScreenshot("ar-compose-confirm", in: shots)
+                try await screenshot(browser, "ar-compose-confirm", in: shots)
             }
+        }
+
+        /// Saves a screenshot of the whole page: the window as tall as the page first.
+        static func screenshot(_ browser: WebDriver, _ name: String, in folder: String) async throws {
+            let height =
+                try await browser.executeScript(
+                    "const f = document.querySelector('.site-footer'); return Math.ceil(f.getBoundingClientRect().bottom + window.scrollY) + window.outerHeight - window.innerHeight;"
+                ).number ?? 1500
+            try await browser.setWindowSize(width: 1280, height: max(600, Int(height) + 16))
+            try await browser.saveScreenshot(name, in: folder)
+            try await browser.setWindowSize(width: 1280, height: 2400)
         }
 
         /// Presses Tab until the focus is on `selector` (at most 80 times).

@@ -15,4 +15,16 @@ document.addEventListener("DOMContentLoaded", () => {
     if (event.target instanceof HTMLInputElement && event.target.name === "type") update();
   });
   update();
+  // The names of the files chosen, beside the label that opens the file dialog.
+  const input = document.getElementById("compose-attachments");
+  const chosen = document.getElementById("attachments-chosen");
+  if (input && chosen) {
+    const show = () => {
+      const names = Array.from(input.files || []).map((file) => file.name);
+      chosen.textContent = names.length > 0 ? names.join(", ") : chosen.dataset.none;
+    };
+    input.addEventListener("change", show);
+    chosen.hidden = false;
+    show();
+  }
 });
