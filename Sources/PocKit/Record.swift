@@ -2,6 +2,7 @@ import Foundation
 internal import GRDB
 public import RelayProtocol
 public import Sodium
+import Synchronization
 
 /// The POC's own record (R12): every message sent and received, receipts,
 /// consents, ping answers, pinned keys and the outbox, in a local SQLite file.
@@ -17,6 +18,8 @@ public final class Record: Sendable {
 
     private let queue: DatabaseQueue
     private let key: SecretBytes
+    /// Values derived from the whole record (``memo(_:_:)``), each with the change stamp it was built at.
+    private let memos = Mutex<[String: (stamp: [Int64], value: any Sendable)]>([:])
     private static let prefix = Data("POCREC-V1\n".utf8)
 
     /// Opens (or creates) the record.
@@ -97,6 +100,39 @@ public final class Record: Sendable {
             try queue.write { db in try db.execute(sql: "DELETE FROM entries WHERE kind = ? AND id = ?", arguments: [kind.rawValue, id]) }
         } catch {
             throw PocError("cannot write the record: \(error.localizedDescription)")
+        }
+    }
+
+    /// The value `build` derives from the record, built again only when the
+    /// record changed since (written by this process or by another one, such
+    /// as `poc read` in a terminal): the web interface's record page reads
+    /// 10,000 entries once, not on every request. Kept in memory with this
+    /// record, so it goes when the keys are locked and the client released.
+    /// - Parameters:
+    ///   - name: What the value is; one value per name.
+    ///   - build: Reads the record and derives the value.
+    /// - Throws: ``PocError`` when the record cannot be read, or `build`'s error.
+    public func memo<T: Sendable>(_ name: String, _ build: () throws(PocError) -> T) throws(PocError) -> T {
+        // Taken before `build` reads: a write in between makes the next call build again.
+        let stamp = try changeStamp()
+        if let kept = memos.withLock({ $0[name] }), kept.stamp == stamp, let value = kept.value as? T { return value }
+        let value = try build()
+        memos.withLock { $0[name] = (stamp, value) }
+        return value
+    }
+
+    /// Changes since the file was opened: SQLite's `data_version` moves when another
+    /// connection commits, `total_changes()` when this one writes.
+    private func changeStamp() throws(PocError) -> [Int64] {
+        do {
+            return try queue.read { db in
+                [
+                    try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0,
+                    try Int64.fetchOne(db, sql: "SELECT total_changes()") ?? 0,
+                ]
+            }
+        } catch {
+            throw PocError("cannot read the record: \(error.localizedDescription)")
         }
     }
 

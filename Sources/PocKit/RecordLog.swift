@@ -159,16 +159,23 @@ extension PocClient {
     /// count of verified receipts the record holds. Offline: no relay call.
     /// - Throws: ``PocError`` when the record cannot be read.
     public func logLines(_ filter: RecordFilter = RecordFilter(), now: Timestamp = .now()) throws(PocError) -> [LogLine] {
-        var receipted: [String: Set<POCID>] = [:]
-        for receipt in try record.all(.receipt, as: RecordedReceipt.self) {
-            receipted[receipt.messageID.rawValue, default: []].insert(receipt.recipient)
+        try allLogLines().filter { filter.matches($0, now: now) }
+    }
+
+    /// Every recorded message's line, oldest first, decrypted once for as long as the record does not change.
+    private func allLogLines() throws(PocError) -> [LogLine] {
+        try record.memo("log-lines") { () throws(PocError) -> [LogLine] in
+            var receipted: [String: Set<POCID>] = [:]
+            for receipt in try record.all(.receipt, as: RecordedReceipt.self) {
+                receipted[receipt.messageID.rawValue, default: []].insert(receipt.recipient)
+            }
+            var lines: [LogLine] = []
+            for entry in try record.all(.message, as: RecordedMessage.self) {
+                var line = try LogLine(entry)
+                if line.isSent { line.receipted = receipted[line.id]?.count ?? 0 }
+                lines.append(line)
+            }
+            return lines.sorted { ($0.sentTime, $0.id) < ($1.sentTime, $1.id) }
         }
-        var lines: [LogLine] = []
-        for entry in try record.all(.message, as: RecordedMessage.self) {
-            var line = try LogLine(entry)
-            if line.isSent { line.receipted = receipted[line.id]?.count ?? 0 }
-            if filter.matches(line, now: now) { lines.append(line) }
-        }
-        return lines.sorted { ($0.sentTime, $0.id) < ($1.sentTime, $1.id) }
     }
 }

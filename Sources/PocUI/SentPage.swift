@@ -48,7 +48,8 @@ struct SentPage {
         ]
         if !shown.isEmpty {
             if complete {
-                data["refreshed"] = t.format("sent.refreshed", ["time": TimeText.display(now, t)])
+                data["refreshedAt"] = now.description
+                data["refreshedText"] = TimeText.display(now, t)
             } else {
                 data["unreached"] = t["sent.relay_unreached"]
             }

@@ -59,7 +59,10 @@ struct PocUISentTests {
         try await UIFixture.with(prepare: { root, fraID, _ in
             fra = fraID
             func send(_ arguments: [String]) async -> String {
-                PocUIMessageTests.sentID(await UIFixture.poc(root, "deu", ["send", "--to", fraID] + arguments))
+                // Sending times have a resolution of a second: each message its own, so "newest first" is one order.
+                let second = Timestamp.now()
+                while Timestamp.now() == second { try? await Task.sleep(for: .milliseconds(50)) }
+                return PocUIMessageTests.sentID(await UIFixture.poc(root, "deu", ["send", "--to", fraID] + arguments))
             }
             receipted = await send([
                 "--urgency", "flash", "--tlp", "AMBER", "--exercise", "--subject", "Receipted <flash>", "--body", "Please confirm.",
@@ -116,6 +119,10 @@ struct PocUISentTests {
             // The page asked the relay and kept the verified receipt in the record, as poc status does.
             let after = await UIFixture.poc(ui.root, "deu", ["log", "--unreceipted", "--format", "json"])
             #expect(!after.contains(receipted) && after.contains(late) && after.contains(fresh))
+
+            // The interface's own write (the receipt it kept) shows on the record page at once.
+            let record = try await ui.request(.GET, "/record?q=receipted", cookies: ["poc_session": session])
+            #expect(record.body.contains("1 of 1 receipted"), "\(record.body)")
 
             let filtered = try await ui.request(.GET, "/sent?filter=past-window", cookies: ["poc_session": session])
             #expect(filtered.status == 200)
