@@ -423,6 +423,49 @@ struct PocUIComposeTests {
         }
         try await http.shutdown()
     }
+
+    @Test("the rules moved into PocKit: the RFI body and its default subject, a reply's subject, the attachment media types")
+    func pocKitRules() throws {
+        var fields = RFIFields()
+        fields.incidentNature = "scanning"
+        fields.informationRequested = "Is 192.0.2.0/24 known to you?"
+        let body = RFIForm.render(fields)
+        #expect(body.hasPrefix("Requester name: \nRequester affiliation: \nNature of the incident: scanning\n"))
+        #expect(RFIForm.parse("# comment\n" + body) == fields, "what --edit reads back")
+        #expect(RFIForm.defaultSubject(fields) == "Request for information: scanning")
+        #expect(RFIForm.defaultSubject(RFIFields()) == "Request for information")
+        let me = try POCID("DEU-TEC-1")
+        let message = try RFIForm.message(from: me, to: [try POCID("FRA-TEC-1")], urgency: .flash, subject: "  ", fields: fields)
+        #expect(message.subject == "Request for information: scanning", "a blank subject is the default")
+        #expect(message.type == .rfi && message.body == body)
+        #expect(try message.templateFields(RFIFields.self) == fields)
+        #expect(ReplyDefaults.subject(replyingTo: "Outage") == "Re: Outage")
+        #expect(ReplyDefaults.subject(replyingTo: "Re: RE: Outage") == "Re: Outage")
+        #expect(AttachmentMediaType.of(fileName: "IOC.CSV") == "text/csv")
+        #expect(AttachmentMediaType.of(fileName: "scan.log") == "application/octet-stream")
+    }
+
+    @Test(
+        "GET /compose prefills from ?to= and ?type=; /compose/sent/ID is 404 for an unknown or malformed id; the outbox POST with closed keys goes to /unlock"
+    )
+    func prefillAndUnknown() async throws {
+        var fra = ""
+        try await UIFixture.with(prepare: { _, fraID, _ in fra = fraID }) { ui in
+            let (cookie, csrf) = try await ui.loginAndUnlock()
+            let session = ["poc_session": cookie]
+            let page = try await ui.request(.GET, "/compose?to=\(fra)&type=rfi", cookies: session)
+            #expect(page.status == 200)
+            #expect(page.body.contains(#"name="to" type="text" dir="ltr" value="\#(fra)""#))
+            #expect(page.body.contains(#"value="rfi" id="type-rfi" checked"#))
+            let unknown = try await ui.request(.GET, "/compose/sent/\(String(repeating: "a", count: 32))", cookies: session)
+            #expect(unknown.status == 404)
+            #expect(unknown.body.contains("No message sent by this point of contact has this id."))
+            #expect(try await ui.request(.GET, "/compose/sent/nonsense", cookies: session).status == 404)
+            _ = try await ui.request(.POST, "/lock", cookies: session, form: [("csrf", csrf)])
+            let locked = try await ui.request(.POST, "/compose/outbox/send", cookies: session, form: [("csrf", csrf)])
+            #expect(locked.headers.first(name: "Location") == "/unlock")
+        }
+    }
 }
 
 extension UIFixture {
