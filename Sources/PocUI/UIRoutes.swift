@@ -73,7 +73,10 @@ struct UIRoutes {
         ]
         if let session = context.session { data["csrf"] = session.csrf.text }
         if let error { data["error"] = error }
-        if request.uri.queryParameters["locked"] != nil { data["notice"] = t["locked.done"] }
+        if request.uri.queryParameters["locked"] != nil {
+            let agentToo = await state.vault.lastLock == .agentLockedToo
+            data["notice"] = t["locked.done"] + (agentToo ? " \(t["settings.lock.agent"])" : "")
+        }
         return state.renderer.page(
             "unlock", data: data, frame: frame(t["unlock.title"], request, context), language: context.language, status: status)
     }

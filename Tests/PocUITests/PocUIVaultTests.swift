@@ -97,6 +97,8 @@ struct PocUIVaultTests {
             #expect(agent.status() == nil, "the agent zeroed its keys and ended")
             let after = try await ui.request(.GET, "/inbox", cookies: session)
             #expect(after.status == 303 && after.headers.first(name: "Location") == "/unlock", "not silently reopened")
+            let page = try await ui.request(.GET, "/unlock?locked=1", cookies: session)
+            #expect(page.body.contains("The key agent of poc unlock was locked too"), "the unlock page says the agent was locked")
             let cli = try await poc.run(["lock", "--home", home], environment: environment)
             #expect(cli.standardOutput.contains("no key agent was running"), "\(cli)")
         }
