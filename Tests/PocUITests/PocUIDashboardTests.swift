@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
+import PocKit
 import PocUI
 import RelayProtocol
 import RelayTestSupport
@@ -76,6 +77,7 @@ struct PocUIDashboardTests {
             #expect(html.contains(#"<a class="traffic-switch" href="/dashboard?traffic=exercise">Show exercise traffic instead</a>"#))
             let flash = try Self.section(html, from: #"<tr class="row-flash">"#, to: "</tr>")
             #expect(flash.contains("<td>30 s</td>"), "the configured window")
+            #expect(html.contains("<td>1 h</td>") && html.contains("<td>1 d</td>") && html.contains("<td>7 d</td>"), "the default windows")
             #expect(
                 flash.contains(#"<td class="number">2</td><td class="number">2</td><td class="number">1</td>"#), "accepted, deliveries, receipted")
             #expect(flash.contains("<td>0 s</td>"), "the median time to receipt")
@@ -172,6 +174,39 @@ struct PocUIDashboardTests {
         let keys = text.matches(of: /\{\{t\.([a-z0-9_.]+)\}\}/).map { String($0.1) }
         #expect(keys.count > 60)
         for key in Set(keys) { #expect(english[key] != nil, "\(key) is not in the catalogs") }
+    }
+
+    @Test("PocKit's rules: follow-up is missed (and the relay's follow_up) before late, by state; compliance rounds down; every urgency has a row")
+    func reportRules() throws {
+        let issued = try Timestamp(parsing: "2026-06-01T00:00:00Z")
+        let deadline = try Timestamp(parsing: "2026-06-03T00:00:00Z")
+        func ping(_ id: String, _ status: PingStatus) throws -> PingAudit.PingRow {
+            let poc = try POCID(id)
+            return PingAudit.PingRow(
+                pocID: poc, state: try StateCode(String(id.prefix(3))), role: .technical, status: status, answeredAt: nil, latencyS: nil)
+        }
+        let latest = PingAudit.Campaign(
+            campaignID: "c2", issuedAt: issued, deadline: deadline,
+            pings: [
+                try ping("ZAF-TEC-1", .late), try ping("ARG-TEC-1", .late), try ping("KEN-TEC-1", .missed), try ping("KEN-TEC-2", .answered),
+                try ping("KEN-TEC-3", .answered), try ping("FRA-TEC-1", .pending),
+            ])
+        // The relay also lists NOR (say, a POC since revoked): it is followed up too.
+        let audit = PingAudit(
+            campaigns: [latest], followUp: [.init(state: try StateCode("NOR"), pocIDs: [try POCID("NOR-TEC-1")])], compliance: [])
+        let report = AuditReport(
+            pings: audit, delivery: DeliveryAudit(byUrgency: [], undelivered: []), receiptWindows: [.flash: 60], directory: [],
+            fetchedAt: issued)
+        #expect(report.followUp.map(\.state.rawValue) == ["KEN", "NOR", "ARG", "ZAF"])
+        #expect(report.followUp.first?.missed.map(\.rawValue) == ["KEN-TEC-1"])
+        let ken = try #require(report.latestCampaign?.figures(of: try StateCode("KEN")))
+        #expect(ken.counts == AuditPingCounts(answered: 2, late: 0, missed: 1, pending: 0))
+        #expect(ken.counts.compliancePercent == 66, "2 of 3 is 66 %, never rounded up")
+        #expect(report.latestCampaign?.total == AuditPingCounts(answered: 2, late: 2, missed: 1, pending: 1))
+        let delivery = report.delivery(exercise: false)
+        #expect(delivery.map(\.urgency) == [.flash, .immediate, .priority, .routine])
+        #expect(delivery.map(\.windowS) == [60, 3600, 86_400, 604_800], "the relay's window, else section 7's default")
+        #expect(delivery.allSatisfy { $0.row.accepted == 0 && $0.p95WithinWindow == nil })
     }
 
     @Test("before any campaign or message: the page says so instead of empty charts; the follow-up CSV has its header alone")
