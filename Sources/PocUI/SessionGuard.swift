@@ -20,7 +20,10 @@ struct SessionGuard: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        if path == "/login" { return try await portCookie(added: try await next(request, context)) }
+        if path == "/login" {
+            let response = try await portCookie(added: try await next(request, context))
+            return request.headers[.secFetchSite] == "cross-site" ? bounce(response, context) : response
+        }
         if path.hasPrefix("/static/") { return try await next(request, context) }
         var names = [Self.cookieName]
         if let port = state.boundPort { names.insert(Self.cookieName(port: port), at: 0) }
@@ -50,6 +53,31 @@ struct SessionGuard: RouterMiddleware {
         response.setCookie(Cookie(name: Self.cookieName(port: port), value: String(value), path: "/", httpOnly: true, sameSite: .strict))
         return response
     }
+}
+
+extension SessionGuard {
+    /// A login reached from another site (the private page `poc ui` hands the
+    /// browser is a `file:` page) answered with a page that goes on to the
+    /// inbox by itself (`Refresh`) instead of a 303: the browser withholds a
+    /// SameSite=Strict cookie from every hop of a redirect chain another site
+    /// started, but sends it on a navigation this page starts.
+    func bounce(_ response: Response, _ context: Context) -> Response {
+        guard response.status == .seeOther, let target = response.headers[.location], response.headers[.setCookie] != nil else {
+            return response
+        }
+        let t = state.renderer.catalogs[context.language]
+        let frame = PageRenderer.Frame(title: t["login.signed_in"], session: nil, pocID: nil, path: "/login", current: nil)
+        var page = state.renderer.notice(
+            heading: t["login.signed_in"], body: t["login.signed_in_body"], backLink: true, frame: frame, language: context.language,
+            status: .ok)
+        for cookie in response.headers[values: .setCookie] { page.headers.append(HTTPField(name: .setCookie, value: cookie)) }
+        page.headers[.refresh] = "0; url=\(target)"
+        return page
+    }
+}
+
+extension HTTPField.Name {
+    static let refresh = Self("Refresh")!
 }
 
 /// The 401 page: open the link printed by `poc ui`.

@@ -166,6 +166,29 @@ struct PocUIHardeningTests {
         }
     }
 
+    @Test(
+        "a login another site started (the private file page) gets a page that goes on by itself, since Strict cookies skip a cross-site redirect chain"
+    )
+    func crossSiteLoginBounces() async throws {
+        try await UIFixture.with { ui in
+            let answer = try await ui.request(
+                .GET, "/login?token=\(ui.token)", headers: [("Sec-Fetch-Site", "cross-site"), ("Accept-Language", "fr")])
+            #expect(answer.status == 200)
+            #expect(answer.headers.first(name: "Location") == nil)
+            #expect(answer.headers.first(name: "Refresh") == "0; url=/inbox")
+            #expect(answer.body.contains("Connexion établie"), "in the browser's language")
+            #expect(answer.body.contains(#"href="/inbox""#), "a link too")
+            let cookie = try #require(answer.setCookie("poc_session_\(ui.port)"))
+            #expect(cookie.line.contains("HttpOnly") && cookie.line.contains("SameSite=Strict"))
+            #expect(answer.setCookie("poc_session")?.value == cookie.value)
+            #expect(answer.headers.first(name: "Content-Security-Policy") != nil)
+            let page = try await ui.request(.GET, "/unlock", cookies: ["poc_session_\(ui.port)": cookie.value])
+            #expect(page.status == 200)
+            let again = try await ui.request(.GET, "/login?token=\(ui.token)", headers: [("Sec-Fetch-Site", "cross-site")])
+            #expect(again.status == 401, "still one use")
+        }
+    }
+
     @Test("a connection from another local user is closed before any answer; this user's is served")
     func otherLocalUserRefused() async throws {
         try await UIFixture.with { ui in
