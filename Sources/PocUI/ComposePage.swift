@@ -63,7 +63,7 @@ struct ComposePage {
 
         // States, roles and the search come from the verified directory; without
         // the relay the ids still work (sealed to pinned keys, queued).
-        if let directory = try? await client.verifiedDirectory() {
+        if let directory = try? await client.recentVerifiedDirectory() {
             let active = directory.entries.filter { $0.status == .active && $0.pocID != client.me }
             let states = Set(active.map(\.state.rawValue)).union(draft.state.isEmpty ? [] : [draft.state]).sorted()
             data["states"] =
