@@ -10,7 +10,7 @@ extension Browser {
     @Suite("poc ui: the live inbox")
     struct LiveBrowserTests {
         @Test(
-            "with the inbox open, a FLASH from DEU appears without a reload, is announced, and raises a notification without its subject; in Arabic too; SIGTERM stops poc ui at once with the stream open",
+            "with the inbox open, a FLASH from DEU appears without a reload, is announced, and raises a notification without its subject; in Arabic too; Ctrl-C (SIGINT) stops poc ui at once with the stream open",
             .timeLimit(.minutes(3)))
         func arrival() async throws {
             let shots = Screenshots.folder("poc-ui")
@@ -72,9 +72,9 @@ extension Browser {
                 #expect(try await LiveInbox.notifications(browser) == ["تمرين فوري: رسالة جديدة | من DEU-TEC-1. افتح POC Relay لقراءتها."])
                 try await browser.saveScreenshot("ar-live", in: shots)
 
-                // Ctrl-C (SIGTERM) with this page's stream open: poc ui ends within a second or two.
+                // Ctrl-C (SIGINT) with this page's stream open: poc ui ends within a second or two.
                 let start = ContinuousClock.now
-                ui.send(SIGTERM)
+                ui.send(SIGINT)
                 let status = await ui.waitForExit(timeout: .seconds(30))
                 let took = ContinuousClock.now - start
                 #expect(status == 0, "poc ui: \(String(decoding: ui.standardError, as: UTF8.self))")
