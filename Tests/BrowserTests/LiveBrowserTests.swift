@@ -10,7 +10,7 @@ extension Browser {
     @Suite("poc ui: the live inbox")
     struct LiveBrowserTests {
         @Test(
-            "with the inbox open, a FLASH from DEU appears without a reload, is announced, and raises a notification without its subject; in Arabic too; Ctrl-C (SIGINT) stops poc ui at once with the stream open",
+            "with the inbox open, a FLASH from DEU appears without a reload, is announced, and raises a notification without its subject; locking reloads the page to the unlock page; in Arabic too; Ctrl-C (SIGINT) stops poc ui at once with the stream open",
             .timeLimit(.minutes(3)))
         func arrival() async throws {
             let shots = Screenshots.folder("poc-ui")
@@ -53,12 +53,30 @@ extension Browser {
                 #expect(notes == ["FLASH: new message | From DEU-TEC-1. Open POC Relay to read it."], "\(notes)")
                 #expect(!notes.joined().contains("substation"), "never the subject in a notification")
                 try await browser.saveScreenshot("en-live", in: shots)
-                return try #require(try await browser.cookies().first { $0.httpOnly }, "no session cookie")
+                let cookie = try #require(try await browser.cookies().first { $0.httpOnly }, "no session cookie")
+
+                // Locked elsewhere (a same-origin POST, as another tab's Lock button sends): the stream says
+                // `locked` and the page reloads to the unlock page, taking the list off the screen.
+                _ = try await browser.executeScript(
+                    """
+                    const csrf = document.querySelector("input[name=csrf]").value;
+                    fetch("/lock", { method: "POST", body: new URLSearchParams({ csrf: csrf }) });
+                    return true;
+                    """)
+                let deadline = ContinuousClock.now + .seconds(20)
+                while try await browser.currentURL().path != "/unlock" {
+                    try #require(ContinuousClock.now < deadline, "the inbox stayed on the screen after the keys locked")
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                #expect(try await browser.findElements("#inbox-live").isEmpty)
+                return cookie
             }
             try await WebDriver.withBrowser(language: "ar", width: 1280, height: 1000) { browser in
                 try await browser.navigate(to: login)
                 try await browser.addCookie(session)
                 try await browser.navigate(to: login.deletingLastPathComponent().appendingPathComponent("inbox"))
+                try await browser.waitForElement("#passphrase").sendKeys(UIHomes.passphrase)
+                try await browser.findElement(".unlock-form button[type='submit']").click()
                 _ = try await browser.waitForElement("table.inbox tbody tr")
                 #expect(try await browser.executeScript("return document.documentElement.dir;") == "rtl")
                 try await LiveInbox.prepare(browser)
