@@ -22,6 +22,10 @@ struct ComposeDraft {
     var rfi: [String: String] = [:]
     /// The comma-separated recipients the user confirmed on the confirmation page.
     var confirmed = ""
+    /// The id the message will have, chosen when the form is first shown and
+    /// kept through errors, Back and the confirmation: a form sent twice (a
+    /// double click, the browser's Back and Send again) is recognised, not sent twice.
+    var messageID = MessageID.random().rawValue
     /// The files attached: uploaded with this form, or kept from the form before.
     var attachments: [File] = []
 
@@ -70,6 +74,7 @@ struct ComposeDraft {
         inReplyTo = text("in_reply_to")
         for field in Self.rfiFields { rfi[field.name] = text("rfi_\(field.name)") }
         confirmed = text("confirmed")
+        if let id = value("message_id").flatMap({ try? MessageID($0) }) { messageID = id.rawValue }
         // Ticked search results (pick0, pick1, ...) join the ids typed.
         var picked: [String] = []
         for index in 0..<ComposePage.maximumResults {
@@ -103,7 +108,7 @@ struct ComposeDraft {
     var hiddenFields: [(name: String, value: String)] {
         var fields: [(String, String)] = [
             ("type", type), ("to", to), ("state", state), ("role", role), ("urgency", urgency), ("tlp", tlp), ("subject", subject),
-            ("body", body), ("in_reply_to", inReplyTo),
+            ("body", body), ("in_reply_to", inReplyTo), ("message_id", messageID),
         ]
         if share { fields.append(("share", "1")) }
         if exercise { fields.append(("exercise", "1")) }
@@ -189,6 +194,7 @@ struct ComposeDraft {
                 tlp: checked.tlp, subject: subject, body: body, inReplyTo: checked.inReplyTo)
         }
         message.attachments = files.isEmpty ? nil : files
+        if let id = try? MessageID(messageID) { message.id = id }
         return message
     }
 }

@@ -27,7 +27,7 @@ struct ComposePage {
         let t = state.renderer.catalogs[context.language]
         let frame = PageRenderer.Frame.signedIn(t["compose.title"], context: context, client: client, path: "/compose", current: "compose")
         var data: [String: Any] = [
-            "to": draft.to, "query": draft.query, "subject": draft.subject, "body": draft.body, "share": draft.share,
+            "to": draft.to, "query": draft.query, "messageID": draft.messageID, "subject": draft.subject, "body": draft.body, "share": draft.share,
             "exercise": draft.exercise, "rfiDefaultSubject": RFIForm.defaultSubject(RFIFields()) + ": …",
         ]
         if let session = context.session { data["csrf"] = session.csrf.text }
@@ -176,6 +176,11 @@ struct ComposePage {
         }
         let inner = recorded.inner
         let queued = ((try? client.outbox()) ?? []).contains { $0.id == id }
+        guard queued || recorded.entry.acceptedAt != nil else {
+            return state.renderer.notice(
+                heading: t["compose.done_refused_title"], body: t["compose.done_refused"], frame: frame, language: context.language,
+                status: .notFound)
+        }
         var data: [String: Any] = [
             "id": id.rawValue, "queued": queued, "to": inner.to.map(\.rawValue).joined(separator: ", "),
             "count": Self.count(BroadcastCheck(recipients: inner.to, stateOf: { _ in nil }), t),

@@ -81,13 +81,22 @@ struct ComposeRoutes {
     private func send(_ request: Request, _ context: UIRequestContext, _ client: PocClient) async -> Response {
         let t = state.renderer.catalogs[context.language]
         let page = ComposePage(state: state, client: client)
-        let draft = ComposeDraft({ context.form?[$0] }, files: context.form?.files("attachment") ?? [])
+        var draft = ComposeDraft({ context.form?[$0] }, files: context.form?.files("attachment") ?? [])
         switch context.form?["action"] {
         case "back", "search": return await page.render(request, context, draft: draft)
         default: break
         }
         func refused(_ text: String) async -> Response {
             await page.render(request, context, draft: draft, outcome: .init(error: "\(t["compose.failed"]) \(text)"), status: .unprocessableContent)
+        }
+        if let id = try? MessageID(draft.messageID), let recorded = try? client.recorded(id) {
+            // This form was sent already (a second click, or Back in the browser and Send again): its page.
+            let queued = ((try? client.outbox()) ?? []).contains { $0.id == id }
+            if recorded.entry.direction == .sent && (recorded.entry.acceptedAt != nil || queued) {
+                return UIRoutes.redirect("/compose/sent/\(id.rawValue)")
+            }
+            // The id of a message received, or of one the relay refused: never reused.
+            draft.messageID = MessageID.random().rawValue
         }
         let checked: ComposeDraft.Checked
         switch draft.checked(t) {

@@ -466,6 +466,41 @@ struct PocUIComposeTests {
             #expect(locked.headers.first(name: "Location") == "/unlock")
         }
     }
+
+    @Test(
+        "a form sent twice (a double click, Back and Send again) sends one message: its id is chosen with the form, and the second POST gets the first one's page"
+    )
+    func sentTwice() async throws {
+        var fra = ""
+        var received = ""
+        try await UIFixture.with(prepare: { root, fraID, deuID in
+            fra = fraID
+            received = PocUIMessageTests.sentID(await UIFixture.poc(root, "fra", ["send", "--to", deuID, "--subject", "Hello", "--body", "x"]))
+        }) { ui in
+            let (cookie, csrf) = try await ui.loginAndUnlock()
+            let session = ["poc_session": cookie]
+            let page = try await ui.request(.GET, "/compose", cookies: session)
+            let marker = #"name="message_id" value=""#
+            let start = try #require(page.body.range(of: marker)).upperBound
+            let id = String(page.body[start...].prefix { $0 != "\"" })
+            #expect((try? MessageID(id)) != nil)
+            let fields = Self.form(csrf, [("message_id", id), ("to", fra), ("subject", "Once"), ("body", "Only once.")])
+            let first = try await ui.request(.POST, "/compose/send", cookies: session, form: fields)
+            #expect(first.headers.first(name: "Location") == "/compose/sent/\(id)")
+            let second = try await ui.request(.POST, "/compose/send", cookies: session, form: fields)
+            #expect(second.headers.first(name: "Location") == "/compose/sent/\(id)")
+            #expect(try await Self.inbox(ui.root, "fra").filter { $0["subject"] as? String == "Once" }.count == 1, "sent once")
+
+            _ = try await ui.request(.POST, "/message/\(received)/open", cookies: session, form: [("csrf", csrf)])
+            let reused = try await ui.request(
+                .POST, "/compose/send", cookies: session,
+                form: Self.form(csrf, [("message_id", received), ("to", fra), ("subject", "Other"), ("body", "New id.")]))
+            #expect(reused.status == 303)
+            #expect(reused.headers.first(name: "Location") != "/compose/sent/\(received)", "a received message's id is never reused")
+            let opened = try await ui.request(.GET, "/message/\(received)", cookies: session)
+            #expect(opened.body.contains("Hello"), "the received message is still in the record")
+        }
+    }
 }
 
 extension UIFixture {
