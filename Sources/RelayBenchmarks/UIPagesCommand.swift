@@ -30,11 +30,16 @@ struct UIPagesCommand: AsyncParsableCommand {
     @Option(help: "Record entries (messages received and sent, written through PocKit's Record).")
     var records = 10_000
 
+    @Option(help: "Messages waiting at the relay for the inbox (submitted through the relay's service).")
+    var waiting = 50
+
     @OptionGroup var output: JSONOutput
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1.") }
-        guard entries >= 1, records >= 1 else { throw ValidationError("--entries and --records must be at least 1.") }
+        guard entries >= 1, records >= 1, waiting >= 0 else {
+            throw ValidationError("--entries and --records must be at least 1, --waiting at least 0.")
+        }
     }
 
     /// One page's figures.
@@ -61,6 +66,7 @@ struct UIPagesCommand: AsyncParsableCommand {
         let runs: Int
         let directoryEntries: Int
         let recordEntries: Int
+        let waitingMessages: Int
         let targetP95Ms: Double
         let pages: [PageReport]
 
@@ -68,13 +74,15 @@ struct UIPagesCommand: AsyncParsableCommand {
             case runs, pages
             case directoryEntries = "directory_entries"
             case recordEntries = "record_entries"
+            case waitingMessages = "waiting_messages"
             case targetP95Ms = "target_p95_ms"
         }
 
         var table: String {
             var lines = [
                 "poc ui, time to first byte in ms, \(runs) requests per page after a warm-up",
-                "  (\(directoryEntries) directory entries, \(recordEntries) record entries; target p95 < \(format(targetP95Ms)) ms)",
+                "  (\(directoryEntries) directory entries, \(recordEntries) record entries, \(waitingMessages) messages waiting;"
+                    + " target p95 < \(format(targetP95Ms)) ms)",
                 "  page                             status      bytes   first  median     p95     max",
             ]
             for page in pages {
@@ -106,6 +114,8 @@ struct UIPagesCommand: AsyncParsableCommand {
     /// A POC enrolled straight through the relay's service, with its keys kept here.
     struct Member {
         let id: POCID
+        let state: StateCode
+        let role: Role
         let identity: SigningKeyPair
         let box: BoxKeyPair
     }
@@ -126,7 +136,7 @@ struct UIPagesCommand: AsyncParsableCommand {
 
         let members = try await enrolMembers(relay)
         progress("ui: \(members.count + 1) directory entries; writing \(records) record entries")
-        let sample = try await fillRecord(home: home, passphrase: passphrase, members: members)
+        let sample = try await fillRecord(home: home, passphrase: passphrase, members: members, relay: relay)
         progress("ui: record written; starting the interface")
 
         let quiet = Logger(label: "poc-ui-bench") { _ in SwiftLogNoOpLogHandler() }
@@ -148,7 +158,8 @@ struct UIPagesCommand: AsyncParsableCommand {
             try await http.shutdown()
             server.cancel()
             _ = await server.result
-            return Report(runs: runs, directoryEntries: members.count + 1, recordEntries: records, targetP95Ms: 50, pages: pages)
+            return Report(
+                runs: runs, directoryEntries: members.count + 1, recordEntries: records, waitingMessages: waiting, targetP95Ms: 50, pages: pages)
         } catch {
             try? await http.shutdown()
             server.cancel()
@@ -173,7 +184,7 @@ struct UIPagesCommand: AsyncParsableCommand {
                     languages: ["en"], entryLanguage: .fr, translationEn: EntryTranslation(entity: "\(code) team"))
                 let response = try await relay.service.enrol(
                     EnrolRequest(token: invite.token, signingKey: identity.publicKey.rawRepresentation, keyCertificate: certificate, entry: details))
-                members.append(Member(id: response.pocID, identity: identity, box: box))
+                members.append(Member(id: response.pocID, state: try StateCode(code), role: role, identity: identity, box: box))
             }
             round += 1
         }
@@ -189,7 +200,8 @@ struct UIPagesCommand: AsyncParsableCommand {
     /// `records` messages in the custodian's record, as reading and sending
     /// leave them: nine in ten received (signed by their senders, receipt
     /// sent), one in ten sent; urgencies, types and exercise flags mixed.
-    func fillRecord(home: PocHome, passphrase: String, members: [Member]) async throws -> Sample {
+    /// Then `waiting` messages from the members wait at the relay for the inbox.
+    func fillRecord(home: PocHome, passphrase: String, members: [Member], relay: LiveRelay) async throws -> Sample {
         let client = try PocClient.open(home: home, passphrase: SecretBytes(copying: Array(passphrase.utf8)))
         defer { Task { await client.shutdown() } }
         _ = try await client.verifiedDirectory()
@@ -215,6 +227,15 @@ struct UIPagesCommand: AsyncParsableCommand {
             try client.record.put(.message, id: inner.id.rawValue, at: at, entry)
             if !sent, first == nil { first = inner.id }
             if index % 2000 == 1999 { progress("ui: \(index + 1) record entries") }
+        }
+        for index in 0..<waiting {
+            let member = members[index % members.count]
+            let inner = InnerMessage(
+                from: member.id, to: [me], urgency: urgencies[index % 4], exercise: index % 7 == 0, subject: "Waiting message \(index)",
+                body: "Message \(index) waiting at the relay.")
+            let envelope = try Envelope.seal(inner, signer: member.identity, recipientKeys: [me: client.keys.currentBoxKey.publicKey])
+            _ = try await relay.service.submit(
+                envelope, from: Caller(pocID: member.id, state: member.state, role: member.role, signingKey: member.identity.publicKey))
         }
         guard let first else { throw BenchmarkError("no received message written") }
         return Sample(message: first, poc: members[0].id)
