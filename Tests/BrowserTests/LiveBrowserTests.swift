@@ -32,9 +32,13 @@ extension Browser {
         static func flow(homes: UIHomes, ui: ChildProcess, login: URL, shots: String) async throws {
             let session = try await WebDriver.withBrowser(language: "en", width: 1280, height: 1000) { browser in
                 try await browser.navigate(to: login)
-                _ = try await browser.waitForElement("table.inbox tbody tr")
+                let loaded = try await browser.waitForElement("table.inbox tbody tr")
                 try await LiveInbox.prepare(browser)
                 try await LiveInbox.waitUntilLive(browser, "Live: new messages appear here as they arrive.")
+                _ = try await browser.waitForElement("#inbox-live[data-live='current']")
+                #expect(
+                    try await loaded.text().contains(UIHomes.subject),
+                    "the stream's first event, the same list, left the page's rows in place (not stale)")
                 let permission = try await browser.executeScript("return window.__realPermission;").string
                 #expect(
                     try await browser.findElement("#live-notify").isDisplayed() == (permission == "default"),

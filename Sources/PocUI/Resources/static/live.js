@@ -61,8 +61,8 @@
       dir: document.documentElement.dir === "rtl" ? "rtl" : "ltr",
     };
     try {
-      const shown = new window.Notification(title, options);
-      shown.onclick = () => {
+      const note = new window.Notification(title, options);
+      note.onclick = () => {
         window.focus();
         window.location.href = row.href;
       };
@@ -81,11 +81,19 @@
     return null;
   }
 
+  // The live part as shown, serialized by this browser as it serializes an event's: the
+  // first event after connecting usually matches the page just loaded, and is not swapped
+  // in (nothing moves under the user's pointer or focus).
+  let shown = region.innerHTML.replace("<!--live-->", "").replace("<!--/live-->", "").trim();
+
   function replace(html) {
-    const before = new Set(rows().map((row) => row.id));
-    const focused = focusKey();
     const template = document.createElement("template");
     template.innerHTML = html;
+    const incoming = template.innerHTML.trim();
+    if (incoming === shown) return;
+    shown = incoming;
+    const before = new Set(rows().map((row) => row.id));
+    const focused = focusKey();
     region.replaceChildren(template.content);
     if (focused) {
       const again = region.querySelector(focused);
@@ -120,6 +128,7 @@
   source.addEventListener("inbox", (event) => {
     state.textContent = text.on;
     replace(event.data);
+    region.dataset.live = "current";
   });
   source.addEventListener("unreachable", () => {
     state.textContent = text.unreachable;
