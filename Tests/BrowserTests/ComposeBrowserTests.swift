@@ -140,6 +140,10 @@ extension Browser {
                 let count = try await browser.waitForElement(".confirm-count")
                 #expect(try await count.text() == "جهات الاتصال: 2. الدول: 2.")
                 try await screenshot(browser, "ar-compose-confirm", in: shots)
+                try await browser.findElement("#confirm-send").sendKeys(WebDriverKey.enter)
+                let sent = try await browser.waitForElement(".notice")
+                #expect(try await sent.text() == "قبل المُرحِّل الرسالة ويحتفظ بها للمرسَل إليهم.")
+                try await screenshot(browser, "ar-compose-sent", in: shots)
             }
         }
 
