@@ -1,4 +1,4 @@
-public import RelayProtocol
+import RelayProtocol
 
 extension AlertsOverview.Channel {
     /// How a channel fares, from its record on the relay: what a front end

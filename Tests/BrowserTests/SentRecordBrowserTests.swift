@@ -62,7 +62,7 @@ extension Browser {
                 #expect(try await rfi.findElement(".check-verified").text() == "Verified: signed by the recipient's key")
                 #expect(try await rfi.findElement(".sent-delivery-complete").text() == "1 of 1 receipted")
                 #expect(try await rfi.findElement(".tlp").text() == "TLP:AMBER")
-                let notice = try await #require(messages.first)
+                let notice = try #require(messages.first)
                 #expect(try await notice.findElement(".check-none").text() == "None yet")
                 #expect(try await browser.findElement(".sent-status").text().contains("Delivery states asked from the relay"))
                 try await browser.saveScreenshot("en-sent", in: shots)
