@@ -18,37 +18,37 @@ struct PocUILiveTests {
             await UIFixture.poc(root, "fra", ["send", "--to", deuID, "--subject", "Weekly <report>", "--body", "b"])
         }) { ui in
             let (cookie, _) = try await ui.loginAndUnlock()
-            var stream = try await LiveStream.open(ui, cookie: cookie)
-            #expect(stream.status == 200)
-            #expect(stream.headers.first(name: "Content-Type") == "text/event-stream; charset=utf-8")
-            #expect(stream.headers.first(name: "Content-Security-Policy")?.contains("default-src 'self'") == true)
+            try await LiveStream.with(ui, cookie: cookie) { stream in
+                #expect(stream.status == 200)
+                #expect(stream.headers.first(name: "Content-Type") == "text/event-stream; charset=utf-8")
+                #expect(stream.headers.first(name: "Content-Security-Policy")?.contains("default-src 'self'") == true)
 
-            let first = try await stream.next { $0.name == "inbox" }
-            #expect(first.data.contains("Weekly &lt;report&gt;"), "\(first.data)")
-            #expect(first.data.contains(#"<table class="inbox">"#))
-            #expect(!first.data.contains("<html"), "the live part only, not the page")
+                let first = try await stream.next { $0.name == "inbox" }
+                #expect(first.data.contains("Weekly &lt;report&gt;"), "\(first.data)")
+                #expect(first.data.contains(#"<table class="inbox">"#))
+                #expect(!first.data.contains("<html"), "the live part only, not the page")
 
-            let line = await UIFixture.poc(
-                ui.root, "fra", ["send", "--to", deu, "--urgency", "flash", "--tlp", "red", "--subject", "Grid down", "--body", "the body text"])
-            let id = PocUIMessageTests.sentID(line)
-            let arrived = try await stream.next { $0.name == "inbox" && $0.data.contains("Grid down") }
-            #expect(arrived.data.contains(#"<tr class="row-flash">"#))
-            #expect(arrived.data.contains(#"href="/message/\#(id)""#))
-            #expect(arrived.data.contains("TLP:RED"))
-            #expect(arrived.data.contains("Weekly &lt;report&gt;"), "the list, not only the new row")
-            #expect(!arrived.data.contains("the body text"), "no body: the message is not opened")
-            #expect(arrived.data.range(of: "Grid down")!.lowerBound < arrived.data.range(of: "Weekly")!.lowerBound, "most urgent first")
+                let line = await UIFixture.poc(
+                    ui.root, "fra", ["send", "--to", deu, "--urgency", "flash", "--tlp", "red", "--subject", "Grid down", "--body", "the body text"])
+                let id = PocUIMessageTests.sentID(line)
+                let arrived = try await stream.next { $0.name == "inbox" && $0.data.contains("Grid down") }
+                #expect(arrived.data.contains(#"<tr class="row-flash">"#))
+                #expect(arrived.data.contains(#"href="/message/\#(id)""#))
+                #expect(arrived.data.contains("TLP:RED"))
+                #expect(arrived.data.contains("Weekly &lt;report&gt;"), "the list, not only the new row")
+                #expect(!arrived.data.contains("the body text"), "no body: the message is not opened")
+                #expect(arrived.data.range(of: "Grid down")!.lowerBound < arrived.data.range(of: "Weekly")!.lowerBound, "most urgent first")
 
-            let beat = try await stream.next(within: .seconds(40)) { $0.isComment }
-            #expect(beat.comment == "heartbeat")
-            await stream.close()
+                let beat = try await stream.next(within: .seconds(40)) { $0.isComment }
+                #expect(beat.comment == "heartbeat")
 
-            #expect(!(await PocUIMessageTests.receiptRow(ui.root, id, deu)).contains("verified"), "watching sends no receipt")
-            let inbox = try await ui.request(.GET, "/inbox", cookies: ["poc_session": cookie])
-            #expect(inbox.body.contains("Grid down"), "still waiting on the relay")
-            let message = try await ui.request(.GET, "/message/\(id)", cookies: ["poc_session": cookie])
-            #expect(message.body.contains(#"action="/message/\#(id)/open""#), "not opened: the Open button is still there")
-            #expect(!message.body.contains("the body text"))
+                #expect(!(await PocUIMessageTests.receiptRow(ui.root, id, deu)).contains("verified"), "watching sends no receipt")
+                let inbox = try await ui.request(.GET, "/inbox", cookies: ["poc_session": cookie])
+                #expect(inbox.body.contains("Grid down"), "still waiting on the relay")
+                let message = try await ui.request(.GET, "/message/\(id)", cookies: ["poc_session": cookie])
+                #expect(message.body.contains(#"action="/message/\#(id)/open""#), "not opened: the Open button is still there")
+                #expect(!message.body.contains("the body text"))
+            }
         }
     }
 
@@ -68,14 +68,14 @@ struct PocUILiveTests {
             #expect(!locked.body.contains("event: inbox"))
 
             let (session, csrf) = try await ui.loginAndUnlockAgain(cookie: cookie)
-            var stream = try await LiveStream.open(ui, cookie: session)
-            _ = try await stream.next { $0.name == "inbox" }
-            let lock = try await ui.request(.POST, "/lock", cookies: ["poc_session": session], form: [("csrf", csrf)])
-            #expect(lock.status == 303)
-            let end = try await stream.next(within: .seconds(10)) { $0.name == "locked" }
-            #expect(end.data.isEmpty)
-            #expect(try await stream.ended(within: .seconds(10)), "the stream ends after `locked`")
-            await stream.close()
+            try await LiveStream.with(ui, cookie: session) { stream in
+                _ = try await stream.next { $0.name == "inbox" }
+                let lock = try await ui.request(.POST, "/lock", cookies: ["poc_session": session], form: [("csrf", csrf)])
+                #expect(lock.status == 303)
+                let end = try await stream.next(within: .seconds(10)) { $0.name == "locked" }
+                #expect(end.data.isEmpty)
+                #expect(try await stream.ended(within: .seconds(10)), "the stream ends after `locked`")
+            }
         }
     }
 
@@ -83,13 +83,13 @@ struct PocUILiveTests {
     func idleLock() async throws {
         try await UIFixture.with(lockAfter: .seconds(3), idleCheckInterval: .milliseconds(250)) { ui in
             let (cookie, _) = try await ui.loginAndUnlock()
-            var stream = try await LiveStream.open(ui, cookie: cookie)
-            _ = try await stream.next { $0.name == "inbox" }
-            let start = ContinuousClock.now
-            _ = try await stream.next(within: .seconds(30)) { $0.name == "locked" }
-            #expect(ContinuousClock.now - start >= .seconds(1), "locked by idleness, not at once")
-            #expect(try await stream.ended(within: .seconds(10)))
-            await stream.close()
+            try await LiveStream.with(ui, cookie: cookie) { stream in
+                _ = try await stream.next { $0.name == "inbox" }
+                let start = ContinuousClock.now
+                _ = try await stream.next(within: .seconds(30)) { $0.name == "locked" }
+                #expect(ContinuousClock.now - start >= .seconds(1), "locked by idleness, not at once")
+                #expect(try await stream.ended(within: .seconds(10)))
+            }
             let inbox = try await ui.request(.GET, "/inbox", cookies: ["poc_session": cookie])
             #expect(inbox.status == 303, "the keys are locked")
         }
@@ -130,6 +130,19 @@ struct LiveStream {
     private let client: HTTPClient
     private var body: HTTPClientResponse.Body.AsyncIterator
     private var pending = ""
+
+    /// Runs `body` with a stream open, closed afterwards even when `body` throws
+    /// (an HTTPClient dropped without shutdown stops the whole test process).
+    static func with(_ ui: UIFixture, cookie: String, _ body: (inout LiveStream) async throws -> Void) async throws {
+        var stream = try await open(ui, cookie: cookie)
+        do {
+            try await body(&stream)
+        } catch {
+            await stream.close()
+            throw error
+        }
+        await stream.close()
+    }
 
     static func open(_ ui: UIFixture, cookie: String) async throws -> LiveStream {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)

@@ -159,7 +159,7 @@ struct WebhookAlertTests {
             try await AlertScene.with(configure: { configuration in
                 alertConfiguration(&configuration)
                 // Long enough that a first attempt slowed by a loaded machine still leaves time for a retry.
-                configuration.alerts.retryFor = .seconds(8)
+                configuration.alerts.retryFor = .seconds(20)
             }) { scene in
                 try await scene.setChannels(webhook: receiver.url.absoluteString)
                 try await scene.sendFlash()
