@@ -235,15 +235,17 @@ struct PocUIDirectoryTests {
     }
 }
 
-@Suite("poc ui: the directory with 1,000 entries")
+@Suite("poc ui: the directory with about 500 entries")
 struct PocUIDirectoryScaleTests {
-    @Test("about 1,000 entries: the whole list renders, every row with its trust, and a search narrows it; timings printed, not asserted")
+    @Test(
+        "about 500 entries (1,000 are relay-benchmarks ui's): the whole list renders, every row with its trust, and a search narrows it; timings printed, not asserted"
+    )
     func thousandEntries() async throws {
         try await UIFixture.with(prepare: { _, _, _ in }) { ui in
             let codes = StateCode.assignedCountryCodes.sorted().filter { $0 != "FRA" && $0 != "DEU" }
             var enrolled = 0
             for round in 0..<5 {
-                for code in codes where enrolled < 998 {
+                for code in codes where enrolled < 494 {
                     let role: Role = round % 2 == 0 ? .technical : .diplomatic
                     let invite = try await ui.relay.service.invite(state: try StateCode(code), role: role)
                     let identity = SigningKeyPair(), box = BoxKeyPair()
@@ -274,9 +276,9 @@ struct PocUIDirectoryScaleTests {
             let start = ContinuousClock.now
             let search = try await ui.request(.GET, "/directory?state=ZWE&role=technical", cookies: session)
             let searchTime = ContinuousClock.now - start
-            #expect(search.body.contains("2 of \(total) points of contact shown.") && search.body.contains("ZWE technical team 2"))
+            #expect(search.body.contains("1 of \(total) points of contact shown.") && search.body.contains("ZWE technical team 0"))
             print(
-                "directory with 1000 entries: first \(timings[0]) (pins every key), then \(timings.dropFirst().map(\.description)); search \(searchTime)"
+                "directory with \(total) entries: first \(timings[0]) (pins every key), then \(timings.dropFirst().map(\.description)); search \(searchTime)"
             )
         }
     }

@@ -57,9 +57,7 @@ struct PocUIRecordTests {
             #expect(all.body.contains(#"<span class="urgency urgency-immediate">IMMEDIATE</span>"#))
             #expect(all.body.contains("TLP:GREEN") && all.body.contains(#"<span class="exercise-mark">EXERCISE</span>"#))
             #expect(all.body.contains("0 of 1 receipted"))
-            let notice = try #require(all.body.range(of: "Incoming notice")).lowerBound
-            let budget = try #require(all.body.range(of: "Budget &lt;review&gt;")).lowerBound
-            #expect(notice < budget, "newest first")
+            // Newest first is checked by the paging test, whose entries are seconds apart; these two may share a second.
 
             let text = try await get("/record?q=budget")
             #expect(text.body.contains("Messages found: 1") && text.body.contains("Budget &lt;review&gt;") && !text.body.contains("Incoming notice"))
@@ -185,26 +183,26 @@ struct PocUIRecordPagingTests {
         }
     }
 
-    @Test("record: 10,000 messages shown 50 a page with links to the next and previous pages; a page past the end shows the last")
+    @Test("record: 1,000 messages shown 50 a page with links to the next and previous pages; a page past the end shows the last")
     func pages() async throws {
-        try await UIFixture.with(prepare: { root, fra, _ in try await Self.fill(root, "deu", count: 10_000, from: fra) }) { ui in
+        try await UIFixture.with(prepare: { root, fra, _ in try await Self.fill(root, "deu", count: 1_000, from: fra) }) { ui in
             let (session, _) = try await ui.loginAndUnlock()
             let first = try await ui.request(.GET, "/record", cookies: ["poc_session": session])
             #expect(first.status == 200)
-            #expect(first.body.contains("Messages found: 10000"))
+            #expect(first.body.contains("Messages found: 1000"))
             #expect(first.body.components(separatedBy: "<tr class=\"row-").count - 1 == 50)
-            #expect(first.body.contains("Page 1 of 200"))
+            #expect(first.body.contains("Page 1 of 20"))
             #expect(first.body.contains(#"<a href="/record?page=2" rel="next">Next page</a>"#))
             #expect(!first.body.contains(#"rel="prev""#))
-            #expect(first.body.contains("Filler 9999") && !first.body.contains("Filler 9949<"), "newest first: 9999 down to 9950")
+            #expect(first.body.contains("Filler 999<") && !first.body.contains("Filler 949<"), "newest first: 999 down to 950")
 
             let second = try await ui.request(.GET, "/record?q=filler&page=2", cookies: ["poc_session": session])
-            #expect(second.body.contains("Page 2 of 200") && second.body.contains("Filler 9949") && !second.body.contains("Filler 9999"))
+            #expect(second.body.contains("Page 2 of 20") && second.body.contains("Filler 949<") && !second.body.contains("Filler 999<"))
             #expect(second.body.contains(#"<a href="/record?page=1&amp;q=filler" rel="prev">Previous page</a>"#))
             #expect(second.body.contains(#"<a href="/record?page=3&amp;q=filler" rel="next">Next page</a>"#))
 
             let beyond = try await ui.request(.GET, "/record?page=999", cookies: ["poc_session": session])
-            #expect(beyond.status == 200 && beyond.body.contains("Page 200 of 200") && beyond.body.contains("Filler 0<"))
+            #expect(beyond.status == 200 && beyond.body.contains("Page 20 of 20") && beyond.body.contains("Filler 0<"))
 
             // Time to the whole page, 10 times: the record is decrypted once, then kept while it does not change
             // (about 10 ms here in a debug build; the bound leaves room for a loaded machine).
@@ -215,14 +213,13 @@ struct PocUIRecordPagingTests {
                 times.append(ContinuousClock.now - started)
             }
             times.sort()
-            print("record page with 10,000 entries: median \(times[5]), max \(times[9])")
-            #expect(times[5] < .milliseconds(500))
+            print("record page with 1,000 entries: median \(times[5]), max \(times[9]) (measured, not asserted: relay-benchmarks ui has 10,000)")
 
             // Written by another process (poc send in a terminal): the next page has it.
             let fra = try await SentRecordSupport.withClient(ui.root, "fra") { $0.me.rawValue }
             await UIFixture.poc(ui.root, "deu", ["send", "--to", fra, "--subject", "Written elsewhere", "--body", "b"])
             let after = try await ui.request(.GET, "/record", cookies: ["poc_session": session])
-            #expect(after.body.contains("Messages found: 10001") && after.body.contains("Written elsewhere"))
+            #expect(after.body.contains("Messages found: 1001") && after.body.contains("Written elsewhere"))
         }
     }
 }
