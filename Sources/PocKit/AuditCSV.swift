@@ -57,10 +57,5 @@ extension AuditReport {
     /// (RFC 4180). Directory text is written by every state's POC, so a cell
     /// that a spreadsheet would run as a formula (starting with `=`, `+`, `-`,
     /// `@`, a tab or a carriage return) is prefixed with `'` and read as text.
-    static func csvCell(_ text: String) -> String {
-        var cell = text
-        if let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { cell = "'" + cell }
-        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
-        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    static func csvCell(_ value: String) -> String { CSVCell.escape(value) }
 }
