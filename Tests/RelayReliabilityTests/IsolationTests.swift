@@ -150,7 +150,7 @@ struct IsolationTests {
                 if status != 401 { try await Task.sleep(for: .milliseconds(20)) }
             }
             #expect(status == 401)
-            #expect(ContinuousClock.now - revoked < .seconds(2), "the session worked on for \(ContinuousClock.now - revoked)")
+            #expect(ContinuousClock.now - revoked < .seconds(5), "the session worked on for \(ContinuousClock.now - revoked)")
         }
     }
 
