@@ -134,9 +134,12 @@ extension PocClient {
                     Receipt.isValid(signature.data, messageID: id, recipient: recipient.pocID, bodySHA256: digest, key: $0)
                 }
                 check = valid == true ? .verified : .invalid
-                if check == .verified {
+                let receiptID = "\(id)/\(recipient.pocID)"
+                // Written once: writing the same receipt again on every look would
+                // change the record, and every value derived from it would be rebuilt.
+                if check == .verified, try record.get(.receipt, id: receiptID, as: RecordedReceipt.self)?.signature.data != signature.data {
                     try record.put(
-                        .receipt, id: "\(id)/\(recipient.pocID)", at: recipient.receiptAt ?? .now(),
+                        .receipt, id: receiptID, at: recipient.receiptAt ?? .now(),
                         RecordedReceipt(messageID: id, recipient: recipient.pocID, signature: signature.data, at: recipient.receiptAt ?? .now()))
                 }
             } else if recipient.receiptSignature != nil {

@@ -111,19 +111,33 @@ public struct RecordFilter: Sendable, Equatable {
 
     /// Whether `line` passes every filter set.
     public func matches(_ line: LogLine, now: Timestamp = .now()) -> Bool {
+        matches(line, searchKey: Self.searchKey(of: line), foldedText: foldedText, now: now)
+    }
+
+    /// The searched text of a line: its subject and peer ids, folded (``fold(_:)``).
+    static func searchKey(of line: LogLine) -> String {
+        fold(([line.subject, line.from] + line.to).joined(separator: "\n"))
+    }
+
+    /// `text` without case and diacritics, as the search compares it.
+    static func fold(_ text: String) -> String { text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+
+    /// The searched text, trimmed and folded; nil when there is none.
+    var foldedText: String? {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        return Self.fold(text)
+    }
+
+    /// Whether `line`, whose folded ``searchKey(of:)`` is `searchKey`, passes
+    /// every filter set (`foldedText` is ``foldedText``, folded once for a whole listing).
+    func matches(_ line: LogLine, searchKey: @autoclosure () -> String, foldedText: String?, now: Timestamp) -> Bool {
         if let since, line.sentTime < since { return false }
         if let peer, line.from != peer.rawValue, !line.to.contains(peer.rawValue) { return false }
         if let type, line.type != type.rawValue { return false }
         if let direction, line.direction != direction.rawValue { return false }
         if unreceipted, !(line.receipted.map { $0 < line.recipientCount } ?? false) { return false }
         if pastWindow, !ReceiptWindow.isPast(line, now: now) { return false }
-        if let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            let options: String.CompareOptions = [.caseInsensitive, .diacriticInsensitive]
-            let found =
-                line.subject.range(of: text, options: options) != nil || line.from.range(of: text, options: options) != nil
-                || line.to.contains { $0.range(of: text, options: options) != nil } || line.id.hasPrefix(text.lowercased())
-            if !found { return false }
-        }
+        if let foldedText, !searchKey().contains(foldedText), !line.id.hasPrefix(foldedText) { return false }
         return true
     }
 }
@@ -159,12 +173,19 @@ extension PocClient {
     /// count of verified receipts the record holds. Offline: no relay call.
     /// - Throws: ``PocError`` when the record cannot be read.
     public func logLines(_ filter: RecordFilter = RecordFilter(), now: Timestamp = .now()) throws(PocError) -> [LogLine] {
-        try allLogLines().filter { filter.matches($0, now: now) }
+        let all = try allLogLines()
+        let text = filter.foldedText
+        return all.lines.indices.compactMap { index in
+            filter.matches(all.lines[index], searchKey: all.searchKeys[index], foldedText: text, now: now) ? all.lines[index] : nil
+        }
     }
 
-    /// Every recorded message's line, oldest first, decrypted once for as long as the record does not change.
-    private func allLogLines() throws(PocError) -> [LogLine] {
-        try record.memo("log-lines") { () throws(PocError) -> [LogLine] in
+    /// Every recorded message's line, oldest first, with its folded search
+    /// key (``RecordFilter/searchKey(of:)``), decrypted and folded once for
+    /// as long as the record does not change: searching 10,000 lines then
+    /// compares plain strings.
+    private func allLogLines() throws(PocError) -> (lines: [LogLine], searchKeys: [String]) {
+        try record.memo("log-lines") { () throws(PocError) -> (lines: [LogLine], searchKeys: [String]) in
             var receipted: [String: Set<POCID>] = [:]
             for receipt in try record.all(.receipt, as: RecordedReceipt.self) {
                 receipted[receipt.messageID.rawValue, default: []].insert(receipt.recipient)
@@ -175,7 +196,8 @@ extension PocClient {
                 if line.isSent { line.receipted = receipted[line.id]?.count ?? 0 }
                 lines.append(line)
             }
-            return lines.sorted { ($0.sentTime, $0.id) < ($1.sentTime, $1.id) }
+            lines.sort { ($0.sentTime, $0.id) < ($1.sentTime, $1.id) }
+            return (lines, lines.map(RecordFilter.searchKey(of:)))
         }
     }
 }

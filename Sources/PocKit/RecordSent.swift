@@ -42,9 +42,12 @@ extension PocClient {
         var filter = filter
         filter.direction = .sent
         let lines = try logLines(filter, now: now)
-        var receipts: [String: [POCID: RecordedReceipt]] = [:]
-        for receipt in try record.all(.receipt, as: RecordedReceipt.self) {
-            receipts[receipt.messageID.rawValue, default: [:]][receipt.recipient] = receipt
+        let receipts = try record.memo("receipts-by-message") { () throws(PocError) -> [String: [POCID: RecordedReceipt]] in
+            var receipts: [String: [POCID: RecordedReceipt]] = [:]
+            for receipt in try record.all(.receipt, as: RecordedReceipt.self) {
+                receipts[receipt.messageID.rawValue, default: [:]][receipt.recipient] = receipt
+            }
+            return receipts
         }
         return lines.reversed().map { line in
             var seen = Set<String>()

@@ -37,8 +37,13 @@ struct DirectoryPage {
         return (form, .success(query))
     }
 
+    /// Entries a page of the list: a search that finds the whole directory
+    /// (1,000 entries and more) is read a page at a time.
+    static let pageSize = 100
+
     /// The list page's values; `entries` nil when the form was refused.
-    func list(directory: VerifiedDirectory, form: Form, entries: [DirectoryEntry]?) -> [String: Any] {
+    /// - Parameter requestedPage: The `page` of the query (the first when absent).
+    func list(directory: VerifiedDirectory, form: Form, entries: [DirectoryEntry]?, requestedPage: String? = nil) -> [String: Any] {
         let t = catalog
         let states = directory.activeStates.map { code -> [String: Any] in
             ["code": code.rawValue, "selected": code.rawValue == form.state.uppercased()]
@@ -52,7 +57,8 @@ struct DirectoryPage {
         ]
         guard let entries else { return data }
         let sorted = entries.sorted { ($0.state, $0.role.rawValue, $0.pocID.rawValue) < ($1.state, $1.role.rawValue, $1.pocID.rawValue) }
-        let rows = sorted.map { entry -> [String: Any] in
+        let paging = Paging(count: sorted.count, requested: requestedPage, size: Self.pageSize)
+        let rows = sorted[paging.range].map { entry -> [String: Any] in
             var row: [String: Any] = [
                 "id": entry.pocID.rawValue, "state": entry.state.rawValue, "roleLabel": t["directory.role.\(entry.role.rawValue)"],
                 "entity": entry.details.entity, "entryLang": entry.details.entryLanguage.rawValue,
@@ -65,7 +71,12 @@ struct DirectoryPage {
         data["hasEntries"] = !rows.isEmpty
         data["shown"] = true
         let total = directory.entries.lazy.filter { $0.status == .active }.count
-        data["count"] = t.format("directory.count", ["shown": String(rows.count), "total": String(total)])
+        data["count"] = t.format("directory.count", ["shown": String(sorted.count), "total": String(total)])
+        data.merge(
+            paging.data(t, area: "directory") {
+                "/directory?" + PageQuery.encode([("state", form.state), ("role", form.role), ("q", form.text), ("page", String($0))])
+            }
+        ) { $1 }
         return data
     }
 

@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import PocKit
 import PocUI
+import RelayClient
 import RelayProtocol
 import RelayService
 import RelayTestSupport
@@ -137,7 +138,9 @@ struct UIPagesCommand: AsyncParsableCommand {
         let members = try await enrolMembers(relay)
         progress("ui: \(members.count + 1) directory entries; writing \(records) record entries")
         let sample = try await fillRecord(home: home, passphrase: passphrase, members: members, relay: relay)
-        progress("ui: record written; starting the interface")
+        progress("ui: record written; timing the directory's parts")
+        try await timeDirectoryParts(home: home, passphrase: passphrase, relay: relay)
+        progress("ui: starting the interface")
 
         let quiet = Logger(label: "poc-ui-bench") { _ in SwiftLogNoOpLogHandler() }
         let (urls, continuation) = AsyncStream.makeStream(of: URL.self)
@@ -281,5 +284,28 @@ struct UIPagesCommand: AsyncParsableCommand {
             reports.append(report)
         }
         return reports
+    }
+
+    /// What a page that shows trust pays for the directory, in parts: the
+    /// relay building and signing it, the client fetching and decoding it
+    /// (over TLS), and the client's whole verified directory (fetch, checks, pins).
+    func timeDirectoryParts(home: PocHome, passphrase: String, relay: LiveRelay) async throws {
+        let client = try PocClient.open(home: home, passphrase: SecretBytes(copying: Array(passphrase.utf8)))
+        defer { Task { await client.shutdown() } }
+        func median(_ body: () async throws -> Void) async throws -> Double {
+            var times: [Double] = []
+            for _ in 0..<21 {
+                let start = ContinuousClock.now
+                try await body()
+                times.append((ContinuousClock.now - start).milliseconds)
+            }
+            return Summary(Array(times.dropFirst())).median
+        }
+        let built = try await median { _ = try await relay.service.directory() }
+        let fetched = try await median { _ = try await client.session.directory() }
+        let verified = try await median { _ = try await client.verifiedDirectory() }
+        progress(
+            "ui: directory medians: relay builds and signs \(format(built, 1)) ms, fetched and decoded \(format(fetched, 1)) ms,"
+                + " verified with pins \(format(verified, 1)) ms")
     }
 }

@@ -10,11 +10,19 @@ extension RelayAPIClient {
     /// - Parameter token: A session token.
     /// - Returns: The directory; check it with ``DirectorySignature/isValid(_:version:entries:relayKey:)``.
     /// - Throws: ``RelayClientError``.
+    ///
+    /// The directory of the last answer is kept with its `ETag` and asked for
+    /// with `If-None-Match`: a relay that answers `304 Not Modified` sends
+    /// nothing again, and the kept one is returned (``KeptDirectory``).
     public func directory(token: String) async throws(RelayClientError) -> Directory {
         let context = "GET /v1/directory"
-        let response = try await exchange("GET", "/v1/directory", token: token)
+        let kept = keptDirectory.current
+        let response = try await exchange("GET", "/v1/directory", token: token, ifNoneMatch: kept?.entityTag)
+        if response.status == 304, let kept { return kept.directory }
         try expect(response, [200], context: context)
-        return try decode(Directory.self, from: response, context: context)
+        let directory = try decode(Directory.self, from: response, context: context)
+        if let tag = response.header("ETag"), !tag.isEmpty { keptDirectory.keep(directory, entityTag: tag) } else { keptDirectory.forget() }
+        return directory
     }
 
     /// `PUT /v1/directory/me`: replaces the caller's descriptive fields.

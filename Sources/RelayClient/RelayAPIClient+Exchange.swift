@@ -7,11 +7,12 @@ extension RelayAPIClient {
     /// One JSON request. `token` goes in `Authorization: Bearer`, never in a message.
     func exchange(
         _ method: String, _ path: String, query: [(String, String)] = [], json: Data? = nil, token: String? = nil,
-        timeout: Duration? = nil
+        timeout: Duration? = nil, ifNoneMatch: String? = nil
     ) async throws(RelayClientError) -> RawResponse {
         var headers = [("Accept", "application/json, application/problem+json")]
         if json != nil { headers.append(("Content-Type", "application/json")) }
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        if let ifNoneMatch { headers.append(("If-None-Match", ifNoneMatch)) }
         return try await http.send(
             method: method, path: path, query: query, body: json, headers: headers, timeout: timeout ?? requestTimeout)
     }

@@ -19,6 +19,8 @@ public struct RelayAPIClient: Sendable {
     public let http: RelayHTTP
     /// The time limit of every call but ``inbox(wait:limit:token:)``.
     public var requestTimeout: Duration
+    /// The last directory fetched, for `If-None-Match` (shared by copies of this client).
+    let keptDirectory = KeptDirectory()
 
     /// Wraps an open ``RelayHTTP``; the caller shuts it down.
     /// - Parameters:

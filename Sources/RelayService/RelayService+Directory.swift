@@ -7,13 +7,30 @@ import Sodium
 extension RelayService {
     /// `GET /v1/directory`: every entry, signed over the active ones.
     public func directory() async throws(RelayFailure) -> Directory {
+        try await directoryDocument().directory
+    }
+
+    /// `GET /v1/directory` as sent: the directory, its JSON and that JSON's
+    /// entity tag. Entries are decoded from the store only when their row
+    /// changed, and the JSON is signed and encoded only when the directory did
+    /// (``DirectoryMemo``): a 1,000-entry directory asked for by every page
+    /// of every POC's web interface is read from the store, not rebuilt.
+    public func directoryDocument() async throws(RelayFailure) -> (directory: Directory, document: DirectoryDocument) {
         let snapshot = try await storeCall("directory") { try await store.directorySnapshot() }
         let lastPings = try await storeCall("last pings") { try await store.lastPings() }
         var entries: [DirectoryEntry] = []
-        for record in snapshot.entries { entries.append(try entry(of: record, lastPing: lastPings[record.id])) }
+        entries.reserveCapacity(snapshot.entries.count)
+        for record in snapshot.entries {
+            var entry = try directoryMemo.entry(of: record) { record throws(RelayFailure) in try self.entry(of: record, lastPing: nil) }
+            entry.lastPing = lastPings[record.id].map(lastPing)
+            entries.append(entry)
+        }
+        directoryMemo.keepOnly(Set(snapshot.entries.map(\.id)))
         entries.sort { $0.pocID < $1.pocID }
-        let signature = DirectorySignature.sign(version: snapshot.version, entries: entries, relayKey: relayKey)
-        return Directory(version: snapshot.version, entries: entries, signature: signature)
+        let relayKey = relayKey
+        return try directoryMemo.document(version: snapshot.version, entries: entries) { entries in
+            DirectorySignature.sign(version: snapshot.version, entries: entries, relayKey: relayKey)
+        }
     }
 
     /// `PUT /v1/directory/me`: replaces the caller's descriptive fields (R7).

@@ -23,6 +23,8 @@ public final class RelayService: Sendable {
     public let relayID: String
     let logger: Logger
     let notifier = InboxNotifier()
+    /// The directory as last built (``directoryDocument()``).
+    let directoryMemo = DirectoryMemo()
     /// Active callers by session and by id, so the hot path reads no store.
     let callers: CallerCache
     /// Submitted envelopes, committed in groups.
@@ -180,12 +182,13 @@ public final class RelayService: Sendable {
                 details: details, signingKey: try SigningPublicKey(rawRepresentation: record.signingKey),
                 keyCertificate: certificate, status: record.status,
                 updatedAt: Timestamp(record.updatedAt),
-                lastPing: lastPing.map { ping in
-                    LastPing(
-                        status: PingStatus(deadline: ping.deadline, answeredAt: ping.answeredAt, now: now),
-                        at: Timestamp(ping.answeredAt ?? ping.issuedAt))
-                })
+                lastPing: lastPing.map(self.lastPing))
         }
+    }
+
+    /// A POC's last ping as its directory entry shows it, as of now.
+    func lastPing(_ ping: PingRecord) -> LastPing {
+        LastPing(status: PingStatus(deadline: ping.deadline, answeredAt: ping.answeredAt, now: now), at: Timestamp(ping.answeredAt ?? ping.issuedAt))
     }
 
     /// The caller view of a stored active POC.

@@ -62,6 +62,8 @@ struct PocUIRecordTests {
             let text = try await get("/record?q=budget")
             #expect(text.body.contains("Messages found: 1") && text.body.contains("Budget &lt;review&gt;") && !text.body.contains("Incoming notice"))
             #expect(text.body.contains(#"name="q" type="search" value="budget""#), "the search stays in the form")
+            let folded = try await get("/record?q=B%C3%9CDG%C3%89T")
+            #expect(folded.body.contains("Messages found: 1"), "BÜDGÉT finds Budget: case and diacritics are ignored")
             let byID = try await get("/record?q=\(traffic.fra.lowercased())")
             #expect(byID.body.contains("Messages found: 3"), "the text matches a POC id too, whatever its case")
             let peer = try await get("/record?peer=\(traffic.fra)")

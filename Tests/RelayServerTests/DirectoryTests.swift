@@ -33,6 +33,55 @@ struct DirectoryEndpointTests {
         }
     }
 
+    @Test(
+        "GET /v1/directory carries an ETag of its body; If-None-Match with it is 304 without a body; any change, a last ping too, gives another tag and the 200"
+    )
+    func entityTag() async throws {
+        try await withRelay { relay, api in
+            let fra = try await relay.enrol("FRA", .technical, api: api)
+            let token = try await fra.session.token()
+            let first = try await api.raw("GET", "/v1/directory", token: token)
+            let tag = try #require(first.header("ETag"))
+            #expect(first.status == 200 && tag.hasPrefix("\"") && tag.hasSuffix("\"") && tag.count == 45)
+            #expect(
+                tag == "\""
+                    + StrictBase64.encode(SHA256.hash(first.body)).replacingOccurrences(of: "+", with: "-")
+                    .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "") + "\"")
+            #expect(first.header("Cache-Control") == "no-store")
+            func ask(_ ifNoneMatch: String) async throws -> RawResponse {
+                try await api.http.send(
+                    method: "GET", path: "/v1/directory", body: nil,
+                    headers: [("Authorization", "Bearer \(token)"), ("If-None-Match", ifNoneMatch)], timeout: .seconds(30))
+            }
+            let same = try await ask(tag)
+            #expect(same.status == 304 && same.body.isEmpty && same.header("ETag") == tag)
+            #expect(try await ask("\"other\", W/\(tag)").status == 304)
+            #expect(try await ask("\"other\"").status == 200)
+            // Without a session the tag does not help: 401 as before.
+            let anonymous = try await api.http.send(
+                method: "GET", path: "/v1/directory", body: nil, headers: [("If-None-Match", tag)], timeout: .seconds(30))
+            #expect(anonymous.status == 401)
+
+            _ = try await relay.enrol("DEU", .technical, api: api)
+            let enrolled = try await ask(tag)
+            let next = try #require(enrolled.header("ETag"))
+            #expect(enrolled.status == 200 && next != tag)
+            // A ping changes FRA's last_ping, not the version: the tag changes all the same.
+            let version = try WireJSON.decode(Directory.self, from: enrolled.body).version
+            _ = try await relay.service.startCampaign()
+            let pinged = try await ask(next)
+            #expect(pinged.status == 200 && pinged.header("ETag") != next)
+            #expect(try WireJSON.decode(Directory.self, from: pinged.body).version == version)
+            // The typed client asks with the tag it kept and still sees every change.
+            #expect(try await fra.session.directory().entries.count == 2)
+            #expect(try await fra.session.directory().entries.count == 2)
+            let kor = try await relay.enrol("KOR", .diplomatic, api: api)
+            #expect(try await fra.session.directory().entries.first { $0.pocID == kor.id }?.status == .active)
+            try await relay.service.revoke(pocID: kor.id)
+            #expect(try await fra.session.directory().entries.first { $0.pocID == kor.id }?.status == .revoked)
+        }
+    }
+
     @Test("PUT /v1/directory/me changes the own descriptive fields only (R7); bad fields get 422")
     func updateEntry() async throws {
         try await withRelay { relay, api in
