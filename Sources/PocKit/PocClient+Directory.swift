@@ -169,7 +169,7 @@ extension PocClient {
                 "the identity key of \(id) changed (pinned \(pinned.grouped), shown \(shown.grouped)); not verifying with it",
                 hint: "run `poc trust \(id) --fingerprint ...` after checking out of band", status: .dataError)
         }
-        if let pin = try record.get(.pin, id: id.rawValue, as: Pin.self), let key = try? SigningPublicKey(rawRepresentation: pin.signingKey.data) {
+        if let pin = try pinnedKeys()[id], let key = try? SigningPublicKey(rawRepresentation: pin.signingKey.data) {
             return key
         }
         guard let entry = directory.entries.first(where: { $0.pocID == id }) else {

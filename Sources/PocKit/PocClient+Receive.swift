@@ -54,12 +54,17 @@ extension PocClient {
 
     /// Opens message `id`, records it, and sends the signed receipt; a
     /// message read before comes from the record, re-verified.
+    /// - Parameters:
+    ///   - id: The message.
+    ///   - verified: A directory the caller verified just now (a page that also shows
+    ///     the sender's trust), used for a recorded message instead of fetching another.
     /// - Throws: 65 when it does not open or verify.
-    public func read(_ id: MessageID) async throws(PocError) -> ReadMessage {
+    public func read(_ id: MessageID, verified: VerifiedDirectory? = nil) async throws(PocError) -> ReadMessage {
         if let recorded = try record.get(.message, id: id.rawValue, as: RecordedMessage.self), recorded.direction == .received,
             recorded.receiptSent
         {
-            let directory = try await verifiedDirectory()
+            let directory: VerifiedDirectory
+            if let verified { directory = verified } else { directory = try await verifiedDirectory() }
             let inner = try recorded.inner
             let key = try verificationKey(of: inner.from, in: directory)
             do {

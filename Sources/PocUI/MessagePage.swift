@@ -41,7 +41,7 @@ struct MessagePage {
         }
         if let recorded = try? client.recorded(id), recorded.entry.direction == .received, recorded.entry.receiptSent {
             let message: PocClient.ReadMessage
-            do { message = try await client.read(id) } catch {
+            do { message = try await client.read(id, verified: directory) } catch {
                 return state.renderer.notice(
                     heading: t["message.title"], body: t["message.unreadable"], detail: error.message, backLink: true, frame: frame,
                     language: context.language, status: .unprocessableContent)
