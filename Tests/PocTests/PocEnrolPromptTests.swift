@@ -11,7 +11,7 @@ struct PocEnrolPromptTests {
     /// output and error), answering each prompt that contains `expect` with `send`.
     func converse(
         _ screen: PocScreen, _ home: String, _ arguments: [String], _ dialogue: [(expect: String, send: String)]
-    ) throws
+    ) async throws
         -> (status: Int32, screen: String)
     {
         let script = """
@@ -49,16 +49,10 @@ struct PocEnrolPromptTests {
             sys.exit(child.wait())
             """
         let steps = String(decoding: try JSONSerialization.data(withJSONObject: dialogue.map { [$0.expect, $0.send] }), as: UTF8.self)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, steps, screen.poc.url.path] + arguments + ["--home", screen.homes.file(home)]
-        process.environment = screen.environment.merging(["TERM": "xterm-256color"]) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"))
+        let run = try await PythonScript.run(
+            script, arguments: [steps, screen.poc.url.path] + arguments + ["--home", screen.homes.file(home)],
+            environment: screen.environment.merging(["TERM": "xterm-256color"]) { $1 })
+        return (run.status, run.output)
     }
 
     @Test("a wrong e-mail and phone are named and asked again before any passphrase; optional prompts say so")
@@ -70,7 +64,7 @@ struct PocEnrolPromptTests {
             try await screen.ok("fra", ["init", "--server", relay.baseURL.absoluteString, "--ca", ca, "--relay-fingerprint", relay.service.relayID])
             let invite = try await relay.service.invite(state: try StateCode("FRA"), role: .technical)
             let pasted = "  \(invite.token) \n"
-            let run = try converse(
+            let run = try await converse(
                 screen, "fra", ["enrol", "--token", pasted],
                 [
                     ("Entity or institution: ", "CERT-FR"), ("Working languages", "fr,en"), ("Entry language", "fr"),

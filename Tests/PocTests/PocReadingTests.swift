@@ -50,7 +50,7 @@ struct PocReadingTests {
             #expect(json.standardOutput.contains("\"tlp\" : \"RED\""), "\(json)")
 
             // On an 80-column terminal: no row wraps, FLASH red and IMMEDIATE yellow, the labels still written.
-            let terminal = try screen.onTerminal("deu", ["inbox"])
+            let terminal = try await screen.onTerminal("deu", ["inbox"])
             #expect(terminal.status == 0, "\(terminal.screen)")
             for line in terminal.screen.split(separator: "\n") {
                 #expect(DisplayWidth.of(withoutColour(String(line))) <= 80, "wraps at 80 columns: \(line)")
@@ -60,7 +60,7 @@ struct PocReadingTests {
             #expect(terminal.screen.contains("…"), "the long subject is cut to the width")
             #expect(terminal.screen.contains("  EXERCISE Drill: tabletop"), "the exercise mark on the subject's own line too")
             // COLUMNS wins over the terminal's size; NO_COLOR turns colour off, not the labels.
-            let narrow = try screen.onTerminal("deu", ["inbox"], extra: ["COLUMNS": "100", "NO_COLOR": "1"])
+            let narrow = try await screen.onTerminal("deu", ["inbox"], extra: ["COLUMNS": "100", "NO_COLOR": "1"])
             #expect(!narrow.screen.contains("\u{1B}["), "\(narrow.screen)")
             #expect(narrow.screen.contains("FLASH") && narrow.screen.contains("IMMEDIATE"))
             #expect(narrow.screen.split(separator: "\n").contains { DisplayWidth.of(String($0)) > 80 })

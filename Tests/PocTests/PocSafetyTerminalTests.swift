@@ -11,7 +11,7 @@ struct PocSafetyTerminalTests {
     /// `answers`, types its text. Returns the status and the screen.
     func onTerminal(
         _ poc: BuiltProduct, _ arguments: [String], environment: [String: String], answers: [(String, String)]
-    ) throws -> (
+    ) async throws -> (
         status: Int32, screen: String
     ) {
         let script = """
@@ -40,17 +40,9 @@ struct PocSafetyTerminalTests {
             sys.stdout.buffer.write(out)
             sys.exit(child.wait())
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let encoded = String(decoding: try JSONSerialization.data(withJSONObject: answers.map { [$0.0, $0.1] }), as: UTF8.self)
-        process.arguments = ["python3", "-c", script, encoded, poc.url.path] + arguments
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"))
+        let run = try await PythonScript.run(script, arguments: [encoded, poc.url.path] + arguments, environment: environment)
+        return (run.status, run.output)
     }
 
     @Test("a send to two states shows them and asks; y then a body typed and ended with Ctrl-D sends it, the default sends nothing")
@@ -78,17 +70,17 @@ struct PocSafetyTerminalTests {
                 #expect(enrolled.status == 0, "\(enrolled)")
             }
             let send = ["send", "--role", "technical", "--subject", "All", "--urgency", "flash", "--home", homes.file("fra")]
-            let declined = try onTerminal(poc, send, environment: environment, answers: [("[y/N]", "\n")])
+            let declined = try await onTerminal(poc, send, environment: environment, answers: [("[y/N]", "\n")])
             #expect(declined.status == 1, "\(declined.screen)")
             #expect(declined.screen.contains("This message would go to 2 POCs in 2 states:"), "\(declined.screen)")
             #expect(declined.screen.contains("DEU (1): DEU-TEC-1") && declined.screen.contains("KOR (1): KOR-TEC-1"))
             #expect(declined.screen.contains("poc: error: not sent"))
             // Ctrl-D at the question is the default too, not "no terminal, add --yes".
-            let ended = try onTerminal(poc, send, environment: environment, answers: [("[y/N]", "\u{4}")])
+            let ended = try await onTerminal(poc, send, environment: environment, answers: [("[y/N]", "\u{4}")])
             #expect(ended.status == 1, "\(ended.screen)")
             #expect(ended.screen.contains("[y/N] \npoc: error: not sent"), "\(ended.screen)")
             #expect(!ended.screen.contains("--yes"), "\(ended.screen)")
-            let confirmed = try onTerminal(
+            let confirmed = try await onTerminal(
                 poc, send, environment: environment, answers: [("[y/N]", "y\n"), ("end with Ctrl-D", "typed on the terminal\n\u{4}")])
             #expect(confirmed.status == 0, "\(confirmed.screen)")
             #expect(confirmed.screen.contains("poc: type the body, end with Ctrl-D on a line of its own"))

@@ -61,7 +61,7 @@ struct PocScreen {
     /// - Returns: The exit status and what the terminal showed, CR LF made LF.
     func onTerminal(
         _ home: String, _ arguments: [String], columns: Int = 80, extra: [String: String] = [:]
-    ) throws -> (
+    ) async throws -> (
         status: Int32, screen: String
     ) {
         let script = """
@@ -82,16 +82,10 @@ struct PocScreen {
             sys.stdout.buffer.write(out)
             sys.exit(child.wait())
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(columns), poc.url.path] + arguments + ["--home", homes.file(home)]
-        process.environment = environment.merging(["TERM": "xterm-256color"]) { $1 }.merging(extra) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"))
+        let run = try await PythonScript.run(
+            script, arguments: [String(columns), poc.url.path] + arguments + ["--home", homes.file(home)],
+            environment: environment.merging(["TERM": "xterm-256color"]) { $1 }.merging(extra) { $1 })
+        return (run.status, run.output)
     }
 
     func remove() { homes.remove() }
