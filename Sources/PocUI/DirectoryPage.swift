@@ -71,7 +71,7 @@ struct DirectoryPage {
         data["hasEntries"] = !rows.isEmpty
         data["shown"] = true
         let total = directory.entries.lazy.filter { $0.status == .active }.count
-        data["count"] = t.format("directory.count", ["shown": String(sorted.count), "total": String(total)])
+        data["count"] = t.format("directory.count", ["shown": String(rows.count), "total": String(total)])
         data.merge(
             paging.data(t, area: "directory") {
                 "/directory?" + PageQuery.encode([("state", form.state), ("role", form.role), ("q", form.text), ("page", String($0))])

@@ -36,9 +36,12 @@ struct Paging {
     let page: Int
     let pages: Int
     let range: Range<Int>
+    /// The items of all pages.
+    let count: Int
 
     /// Page `requested` (1 when absent or not a number) of `count` items, `size` a page.
     init(count: Int, requested: String?, size: Int) {
+        self.count = count
         pages = max(1, (count + size - 1) / size)
         page = min(max(1, requested.flatMap { Int($0) } ?? 1), pages)
         range = min(count, (page - 1) * size)..<min(count, page * size)
@@ -51,7 +54,13 @@ struct Paging {
     func data(_ t: Catalog, area: String, link: (Int) -> String) -> [String: Any] {
         guard pages > 1 else { return [:] }
         var paging: [String: Any] = [
-            "label": t["\(area).pages"], "position": t.format("\(area).page_position", ["page": String(page), "pages": String(pages)]),
+            "label": t["\(area).pages"],
+            "position": t.format(
+                "\(area).page_position",
+                [
+                    "page": String(page), "pages": String(pages), "first": String(range.lowerBound + 1), "last": String(range.upperBound),
+                    "count": String(count),
+                ]),
         ]
         if page > 1 { paging["previous"] = ["href": link(page - 1), "text": t["\(area).page_previous"]] }
         if page < pages { paging["next"] = ["href": link(page + 1), "text": t["\(area).page_next"]] }

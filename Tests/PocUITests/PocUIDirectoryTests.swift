@@ -271,14 +271,18 @@ struct PocUIDirectoryScaleTests {
                 body = page.body
             }
             let total = enrolled + 2
-            #expect(body.contains("\(total) of \(total) points of contact shown."))
+            #expect(body.contains("100 of \(total) points of contact shown."))
             // A hundred a page, the pages linked; the last page holds the rest.
             #expect(body.components(separatedBy: "<tr class=\"trust-row-").count - 1 == 100)
-            #expect(body.contains("Page 1 of 5") && body.contains("href=\"/directory?page=2\" rel=\"next\">Next page</a>"))
+            #expect(
+                body.contains("Page 1 of 5: points of contact 1 to 100 of \(total)")
+                    && body.contains("href=\"/directory?page=2\" rel=\"next\">Next page</a>"))
             let last = try await ui.request(.GET, "/directory?page=5", cookies: session)
             #expect(last.body.components(separatedBy: "<tr class=\"trust-row-").count - 1 == total - 400)
-            #expect(last.body.contains("Page 5 of 5") && last.body.contains("href=\"/directory?page=4\" rel=\"prev\">Previous page</a>"))
-            #expect(last.body.contains("\(total) of \(total) points of contact shown."))
+            #expect(
+                last.body.contains("Page 5 of 5: points of contact 401 to \(total) of \(total)")
+                    && last.body.contains("href=\"/directory?page=4\" rel=\"prev\">Previous page</a>"))
+            #expect(last.body.contains("\(total - 400) of \(total) points of contact shown."))
             // A search keeps its terms on the page links.
             let technical = try await ui.request(.GET, "/directory?role=technical&page=2", cookies: session)
             #expect(technical.body.contains("href=\"/directory?role=technical&amp;page=1\" rel=\"prev\""))
