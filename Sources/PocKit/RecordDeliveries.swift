@@ -25,14 +25,26 @@ extension PocClient {
     /// The delivery summary of every sent message in the record, from the
     /// verified receipts recorded so far (offline: no relay call).
     public func deliverySummaries() throws(PocError) -> [MessageID: DeliverySummary] {
-        var receipted: [MessageID: Set<POCID>] = [:]
-        for receipt in try record.all(.receipt, as: RecordedReceipt.self) { receipted[receipt.messageID, default: []].insert(receipt.recipient) }
+        let receipts = try receiptsByMessage()
         var summaries: [MessageID: DeliverySummary] = [:]
         for message in try record.all(.message, as: RecordedMessage.self) where message.direction == .sent {
             let inner = try message.inner
-            summaries[inner.id] = DeliverySummary(receipted: receipted[inner.id]?.count ?? 0, recipients: Set(inner.to).count)
+            summaries[inner.id] = DeliverySummary(receipted: receipts[inner.id.rawValue]?.count ?? 0, recipients: Set(inner.to).count)
         }
         return summaries
+    }
+
+    /// Every verified receipt in the record, by message id (its raw value)
+    /// and recipient: read and decrypted once per change of the record, for
+    /// the delivery summaries, the record's lines and the Sent page alike.
+    func receiptsByMessage() throws(PocError) -> [String: [POCID: RecordedReceipt]] {
+        try record.memo("receipts-by-message") { () throws(PocError) -> [String: [POCID: RecordedReceipt]] in
+            var receipts: [String: [POCID: RecordedReceipt]] = [:]
+            for receipt in try record.all(.receipt, as: RecordedReceipt.self) {
+                receipts[receipt.messageID.rawValue, default: [:]][receipt.recipient] = receipt
+            }
+            return receipts
+        }
     }
 
     /// Asks the relay for the delivery state of the sent messages still

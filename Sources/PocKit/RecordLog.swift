@@ -186,10 +186,7 @@ extension PocClient {
     /// compares plain strings.
     private func allLogLines() throws(PocError) -> (lines: [LogLine], searchKeys: [String]) {
         try record.memo("log-lines") { () throws(PocError) -> (lines: [LogLine], searchKeys: [String]) in
-            var receipted: [String: Set<POCID>] = [:]
-            for receipt in try record.all(.receipt, as: RecordedReceipt.self) {
-                receipted[receipt.messageID.rawValue, default: []].insert(receipt.recipient)
-            }
+            let receipted = try receiptsByMessage()
             var lines: [LogLine] = []
             for entry in try record.all(.message, as: RecordedMessage.self) {
                 var line = try LogLine(entry)

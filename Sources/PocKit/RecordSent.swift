@@ -42,13 +42,7 @@ extension PocClient {
         var filter = filter
         filter.direction = .sent
         let lines = try logLines(filter, now: now)
-        let receipts = try record.memo("receipts-by-message") { () throws(PocError) -> [String: [POCID: RecordedReceipt]] in
-            var receipts: [String: [POCID: RecordedReceipt]] = [:]
-            for receipt in try record.all(.receipt, as: RecordedReceipt.self) {
-                receipts[receipt.messageID.rawValue, default: [:]][receipt.recipient] = receipt
-            }
-            return receipts
-        }
+        let receipts = try receiptsByMessage()
         return lines.reversed().map { line in
             var seen = Set<String>()
             let recipients = line.to.filter { seen.insert($0).inserted }.compactMap { text -> SentRecipient? in
