@@ -41,8 +41,9 @@ enum DirectoryCheck {
             relayKey: relayKey.rawRepresentation, version: directory.version, signature: directory.signature.data,
             lines: DirectorySignature.lines(of: directory.entries))
         if signedLines.withLock({ $0.contains(signed) }) { return true }
-        guard DirectorySignature.isValid(directory.signature.data, version: directory.version, entries: directory.entries, relayKey: relayKey)
-        else { return false }
+        guard DirectorySignature.isValid(directory.signature.data, version: directory.version, lines: signed.lines, relayKey: relayKey) else {
+            return false
+        }
         signedLines.withLock { kept in
             kept.removeAll { $0.relayKey == signed.relayKey }
             kept.append(signed)

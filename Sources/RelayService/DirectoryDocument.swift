@@ -35,10 +35,13 @@ final class DirectoryMemo: Sendable {
         return entry
     }
 
-    /// Forgets entries whose POC is no longer in the store.
-    func keepOnly(_ ids: Set<String>) {
+    /// Forgets entries whose POC is no longer among `records` (the store's
+    /// rows); nothing to do, and no set built, while no row went away.
+    func keepOnly(_ records: [POCRecord]) {
         state.withLock { state in
-            if state.entries.count > ids.count { state.entries = state.entries.filter { ids.contains($0.key) } }
+            guard state.entries.count > records.count else { return }
+            let ids = Set(records.map(\.id))
+            state.entries = state.entries.filter { ids.contains($0.key) }
         }
     }
 

@@ -25,7 +25,7 @@ extension RelayService {
             entry.lastPing = lastPings[record.id].map(lastPing)
             entries.append(entry)
         }
-        directoryMemo.keepOnly(Set(snapshot.entries.map(\.id)))
+        directoryMemo.keepOnly(snapshot.entries)
         entries.sort { $0.pocID < $1.pocID }
         let relayKey = relayKey
         return try directoryMemo.document(version: snapshot.version, entries: entries) { entries in

@@ -175,6 +175,11 @@ public enum DirectorySignature {
 
     /// Checks a directory as received.
     public static func isValid(_ signature: Data, version: Int, entries: [DirectoryEntry], relayKey: SigningPublicKey) -> Bool {
-        relayKey.isValidSignature(signature, for: signedBytes(version: version, lines: lines(of: entries)))
+        isValid(signature, version: version, lines: lines(of: entries), relayKey: relayKey)
+    }
+
+    /// Checks a directory's signature over its lines (``lines(of:)``), for a caller that has them already.
+    public static func isValid(_ signature: Data, version: Int, lines: [Line], relayKey: SigningPublicKey) -> Bool {
+        relayKey.isValidSignature(signature, for: signedBytes(version: version, lines: lines))
     }
 }
